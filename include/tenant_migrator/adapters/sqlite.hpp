@@ -1,0 +1,189 @@
+// SqliteAdapter: the embedded default. Database-per-tenant only (SQLite has
+// no schemas). Link SQLite::SQLite3 (CMake target tenant_migrator::sqlite).
+//
+// Locations are file paths. A tenant's relative path is relative to the
+// master file's folder. connect() never creates a file: a missing tenant
+// database is an error; create_database() provisions one.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "../concepts/database_adapter.hpp"
+#include "../errors.hpp"
+
+namespace tenant_migrator {
+
+class SqliteConnection {
+ public:
+  SqliteConnection(sqlite3* db, std::string path) : db_(db, &sqlite3_close_v2), path_(std::move(path)) {}
+
+  const std::string& path() const noexcept { return path_; }
+  sqlite3* native_handle() const noexcept { return db_.get(); }
+
+  // Runs every statement of `sql` in order (comments, strings and triggers
+  // are SQLite's own parser's business). The error names the line of the
+  // statement that failed.
+  void execute_script(std::string_view sql) {
+    const char* const begin = sql.data();
+    const char* const end = sql.data() + sql.size();
+    const char* tail = begin;
+    while (tail < end) {
+      sqlite3_stmt* raw = nullptr;
+      const char* next = nullptr;
+      const char* statement_start = tail;
+      int rc = sqlite3_prepare_v2(db_.get(), tail, static_cast<int>(end - tail), &raw, &next);
+      std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, &sqlite3_finalize);
+      if (rc != SQLITE_OK) fail(line_of(begin, skip_blank(statement_start, end)));
+      if (!stmt) break;  // only whitespace or comments were left
+      while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+      }
+      if (rc != SQLITE_DONE) fail(line_of(begin, skip_blank(statement_start, end)));
+      tail = next;
+    }
+  }
+
+  // One statement with $1, $2, ... bound to `params` (as text).
+  rows query(std::string_view sql, const std::vector<std::string>& params) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK) fail(0);
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, &sqlite3_finalize);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      std::string name = "$" + std::to_string(i + 1);
+      int index = sqlite3_bind_parameter_index(stmt.get(), name.c_str());
+      if (index == 0) continue;
+      if (sqlite3_bind_text(stmt.get(), index, params[i].data(), static_cast<int>(params[i].size()),
+                            SQLITE_TRANSIENT) != SQLITE_OK)
+        fail(0);
+    }
+    rows out;
+    int rc;
+    while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+      row r;
+      int n = sqlite3_column_count(stmt.get());
+      for (int c = 0; c < n; ++c) {
+        if (sqlite3_column_type(stmt.get(), c) == SQLITE_NULL) {
+          r.emplace_back();
+        } else {
+          auto text = reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), c));
+          r.emplace_back(std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt.get(), c))));
+        }
+      }
+      out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) fail(0);
+    return out;
+  }
+
+  // IMMEDIATE: take the write lock now, so that the history re-check and the
+  // migration are atomic against a concurrent run (which waits on busy_timeout).
+  void begin() { execute_script("BEGIN IMMEDIATE"); }
+  void commit() { execute_script("COMMIT"); }
+  void rollback() {
+    if (!sqlite3_get_autocommit(db_.get())) execute_script("ROLLBACK");
+  }
+
+  std::string quote_identifier(std::string_view name) const {
+    std::string out = "\"";
+    for (char c : name) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    return out + "\"";
+  }
+
+ private:
+  static const char* skip_blank(const char* p, const char* end) {
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')) ++p;
+    return p;
+  }
+  static int line_of(const char* begin, const char* at) {
+    int line = 1;
+    for (const char* p = begin; p < at; ++p) line += (*p == '\n');
+    return line;
+  }
+  [[noreturn]] void fail(int line) const {
+    std::string message = sqlite3_errmsg(db_.get());
+    if (line > 0) message += " (line " + std::to_string(line) + ")";
+    throw database_error(message, {}, line);
+  }
+
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> db_;
+  std::string path_;
+};
+
+class SqliteAdapter {
+ public:
+  using connection_type = SqliteConnection;
+  static constexpr bool supports_schemas = false;
+  static constexpr bool supports_transactional_ddl = true;
+
+  // How long a connection waits for another process's lock before failing.
+  explicit SqliteAdapter(std::chrono::milliseconds busy_timeout = std::chrono::milliseconds(30000))
+      : busy_timeout_(busy_timeout) {}
+
+  // Opens an existing database file read-write. Checks that it really is a
+  // SQLite database, so that a stray file fails here with a clear message.
+  SqliteConnection connect(std::string_view location) { return open(location, false); }
+
+  std::string tenant_database_location(std::string_view master_location, std::string_view tenant_location) const {
+    std::filesystem::path p{std::string(tenant_location)};
+    if (p.is_absolute() || master_location.empty()) return p.string();
+    return (std::filesystem::path{std::string(master_location)}.parent_path() / p).lexically_normal().string();
+  }
+
+  // Provisioning (ProvisioningAdapter): a new, empty database file.
+  void create_database(std::string_view location) {
+    if (database_exists(location)) throw error("database file '" + std::string(location) + "' already exists");
+    open(location, true);
+  }
+  // Creates the file unless it exists (the master of a new installation).
+  SqliteConnection connect_or_create(std::string_view location) { return open(location, true); }
+
+  void drop_database(std::string_view location) {
+    std::error_code ec;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"})
+      std::filesystem::remove(std::string(location) + suffix, ec);
+  }
+  bool database_exists(std::string_view location) const {
+    std::error_code ec;
+    return std::filesystem::exists(std::string(location), ec);
+  }
+
+ private:
+  SqliteConnection open(std::string_view location, bool create) {
+    std::string path(location);
+    if (!create && !database_exists(path)) throw database_error("database file '" + path + "' does not exist");
+    sqlite3* db = nullptr;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+    SqliteConnection connection(db, path);
+    if (rc != SQLITE_OK)
+      throw database_error("cannot open database file '" + path + "': " + (db ? sqlite3_errmsg(db) : "out of memory"));
+    sqlite3_busy_timeout(db, static_cast<int>(busy_timeout_.count()));
+    sqlite3_extended_result_codes(db, 1);
+    try {
+      connection.query("SELECT count(*) FROM sqlite_master", {});  // reads the header: fails on a non-database
+    } catch (const database_error& e) {
+      throw database_error("cannot open database file '" + path + "': " + e.what());
+    }
+    if (sqlite3_db_readonly(db, "main") == 1)
+      throw database_error("database file '" + path + "' is read-only");
+    return connection;
+  }
+
+  std::chrono::milliseconds busy_timeout_;
+};
+
+static_assert(DatabaseAdapter<SqliteAdapter>);
+static_assert(ProvisioningAdapter<SqliteAdapter>);
+
+}  // namespace tenant_migrator

@@ -1,0 +1,104 @@
+// SqlCatalog: the default tenant registry, a table in the master database
+// (docs/master-registry.md):
+//
+//   CREATE TABLE tenant_migrator_tenants (
+//     tenant_id  TEXT PRIMARY KEY,   -- [a-z0-9-], 1-63, see validate_tenant_id
+//     name       TEXT NOT NULL,
+//     isolation  TEXT NOT NULL,      -- 'database' | 'schema'
+//     location   TEXT NOT NULL,      -- file / database name / conninfo, or schema name
+//     status     TEXT NOT NULL,      -- 'active' | 'disabled'
+//     created_at TEXT NOT NULL)      -- ISO 8601 UTC
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "../concepts/catalog.hpp"
+#include "../concepts/database_adapter.hpp"
+#include "../detail/clock.hpp"
+#include "../errors.hpp"
+#include "../tenant.hpp"
+
+namespace tenant_migrator {
+
+inline constexpr std::string_view tenants_table_name = "tenant_migrator_tenants";
+
+template <DatabaseConnection C>
+class SqlCatalog {
+ public:
+  explicit SqlCatalog(C connection) : connection_(std::move(connection)) {}
+
+  C& connection() noexcept { return connection_; }
+
+  // Creates the registry table if it is missing (createtenant, demos).
+  void ensure_table() {
+    connection_.execute_script("CREATE TABLE IF NOT EXISTS " + table() +
+                               " (tenant_id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+                               " isolation TEXT NOT NULL CHECK (isolation IN ('database', 'schema')),"
+                               " location TEXT NOT NULL,"
+                               " status TEXT NOT NULL CHECK (status IN ('active', 'disabled')),"
+                               " created_at TEXT NOT NULL)");
+  }
+
+  std::vector<tenant> list_tenants() { return select("", {}); }
+
+  std::optional<tenant> find_tenant(const std::string& id) {
+    auto found = select(" WHERE tenant_id = $1", {id});
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+  }
+
+  void add_tenant(const tenant& t) {
+    connection_.query("INSERT INTO " + table() +
+                          " (tenant_id, name, isolation, location, status, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                      {t.id, t.name, std::string(to_string(t.isolation)), t.location, std::string(to_string(t.status)),
+                       t.created_at.empty() ? detail::iso8601_now() : t.created_at});
+  }
+  void remove_tenant(const std::string& id) { connection_.query("DELETE FROM " + table() + " WHERE tenant_id = $1", {id}); }
+  void set_status(const std::string& id, tenant_status s) {
+    connection_.query("UPDATE " + table() + " SET status = $1 WHERE tenant_id = $2", {std::string(to_string(s)), id});
+  }
+
+ private:
+  std::string table() const { return connection_.quote_identifier(tenants_table_name); }
+
+  std::vector<tenant> select(const std::string& where, const std::vector<std::string>& params) {
+    rows found;
+    try {
+      found = connection_.query("SELECT tenant_id, name, isolation, location, status, created_at FROM " + table() +
+                                    where + " ORDER BY tenant_id",
+                                params);
+    } catch (const database_error& e) {
+      throw usage_error("cannot read the tenant registry (table " + std::string(tenants_table_name) +
+                        ") in the master database: " + e.what());
+    }
+    std::vector<tenant> out;
+    for (auto& r : found) {
+      tenant t;
+      t.id = r.at(0).value_or("");
+      t.name = r.at(1).value_or("");
+      auto iso = r.at(2).value_or("");
+      auto st = r.at(4).value_or("");
+      auto parsed_iso = parse_isolation(iso);
+      auto parsed_status = parse_status(st);
+      if (!parsed_iso)
+        throw usage_error("tenant registry: tenant '" + t.id + "' has isolation '" + iso +
+                          "' (expected database or schema)");
+      if (!parsed_status)
+        throw usage_error("tenant registry: tenant '" + t.id + "' has status '" + st + "' (expected active or disabled)");
+      t.isolation = *parsed_iso;
+      t.status = *parsed_status;
+      t.location = r.at(3).value_or("");
+      t.created_at = r.at(5).value_or("");
+      out.push_back(std::move(t));
+    }
+    return out;
+  }
+
+  C connection_;
+};
+
+}  // namespace tenant_migrator

@@ -1,0 +1,251 @@
+// TenantMigrator: brings tenants up to date with a migration set, one tenant
+// at a time, each migration in its own transaction with its history row.
+//
+//   TenantMigrator<IsolationStrategy, ConnectionPolicy, Reporter>
+//
+// The ConnectionPolicy names the DatabaseAdapter (FreshConnectionPerTenant<SqliteAdapter>).
+// A failing tenant never stops the run; the summary and exit status say what happened.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "concepts/catalog.hpp"
+#include "concepts/database_adapter.hpp"
+#include "concepts/reporter.hpp"
+#include "detail/clock.hpp"
+#include "errors.hpp"
+#include "history.hpp"
+#include "migration.hpp"
+#include "plan.hpp"
+#include "policies/connection.hpp"
+#include "policies/isolation.hpp"
+#include "reporting/console_reporter.hpp"
+#include "reporting/events.hpp"
+#include "tenant.hpp"
+
+namespace tenant_migrator {
+
+struct migrator_options {
+  // The master's location: database-per-tenant locations are resolved against it
+  // (SQLite: relative paths are relative to the master file's folder).
+  std::string master_location;
+  // When it becomes non-zero (a signal handler stores SIGINT/SIGTERM), the
+  // migration in flight is rolled back and no further tenant is started.
+  const std::atomic<int>* stop_signal = nullptr;
+  // How long to wait for a tenant locked by another run before skipping it
+  // (adapters with a per-tenant lock only).
+  std::chrono::milliseconds lock_wait{5000};
+};
+
+// Which tenants a run covers: all active ones, or only some.
+struct tenant_selection {
+  std::vector<std::string> only;     // empty: every active tenant
+  std::vector<std::string> exclude;
+};
+
+namespace detail {
+struct interrupted_error : error {
+  using error::error;
+};
+struct tenant_lock_busy {};
+}  // namespace detail
+
+template <class IsolationStrategy, class ConnectionPolicy, class R = ConsoleReporter>
+class TenantMigrator {
+ public:
+  using adapter_type = typename ConnectionPolicy::adapter_type;
+  using isolation_strategy = IsolationStrategy;
+  using connection_policy = ConnectionPolicy;
+  using reporter_type = R;
+
+  static_assert(DatabaseAdapter<adapter_type>,
+                "TenantMigrator: the ConnectionPolicy's adapter_type is not a DatabaseAdapter "
+                "(call check_database_adapter<A>() for the missing member)");
+  static_assert(Reporter<R>, "TenantMigrator: the Reporter must handle every event (derive from NullReporter)");
+  static_assert(!IsolationStrategy::needs_schemas || SchemaCapableAdapter<adapter_type>,
+                "SchemaPerTenant needs a database adapter with schemas (supports_schemas == true, "
+                "use_schema, schema_exists); SQLite has no schemas: use DatabasePerTenant");
+
+  explicit TenantMigrator(ConnectionPolicy connections = ConnectionPolicy{}, R reporter = R{},
+                          migrator_options options = {})
+      : connections_(std::move(connections)), reporter_(std::move(reporter)), options_(std::move(options)) {}
+
+  R& reporter() noexcept { return reporter_; }
+  ConnectionPolicy& connections() noexcept { return connections_; }
+  const migrator_options& options() const noexcept { return options_; }
+
+  // The tenants a run over `catalog` covers, by id. Throws usage_error for an
+  // id in selection.only that the catalog does not have.
+  template <Catalog C>
+  static std::vector<tenant> select_tenants(C& catalog, const tenant_selection& selection = {}) {
+    auto all = catalog.list_tenants();
+    std::sort(all.begin(), all.end(), [](const tenant& a, const tenant& b) { return a.id < b.id; });
+    for (const auto& id : selection.only)
+      if (std::none_of(all.begin(), all.end(), [&](const tenant& t) { return t.id == id; }))
+        throw usage_error("Tenant '" + id + "' does not exist");
+    std::vector<tenant> out;
+    for (auto& t : all) {
+      if (t.status != tenant_status::active) continue;
+      if (!selection.only.empty() &&
+          std::find(selection.only.begin(), selection.only.end(), t.id) == selection.only.end())
+        continue;
+      if (std::find(selection.exclude.begin(), selection.exclude.end(), t.id) != selection.exclude.end()) continue;
+      out.push_back(std::move(t));
+    }
+    return out;
+  }
+
+  // Migrates every selected active tenant of `catalog`.
+  template <Catalog C>
+  run_summary migrate_all(C& catalog, const migration_set& set, const tenant_selection& selection = {},
+                          const migration_target& target = {}) {
+    return run(select_tenants(catalog, selection), set, target);
+  }
+
+  // Migrates `tenants` in the given order, reporting a whole run.
+  run_summary run(const std::vector<tenant>& tenants, const migration_set& set, const migration_target& target = {}) {
+    auto started = std::chrono::steady_clock::now();
+    run_summary summary;
+    reporter_.on(run_started{tenants.size(), set.size()});
+    for (std::size_t i = 0; i < tenants.size(); ++i) {
+      if (stop_requested()) {
+        summary.not_processed = tenants.size() - i;
+        break;
+      }
+      summary.tenants.push_back(migrate_tenant(tenants[i], set, target, i, tenants.size()));
+    }
+    summary.signal = stop_requested();
+    summary.duration = elapsed_since(started);
+    reporter_.on(run_finished{summary});
+    return summary;
+  }
+
+  // Migrates one tenant: checks its history against the set, then applies
+  // each planned migration in its own transaction. Never throws for a
+  // tenant's own problems: they are in the result (and reported).
+  tenant_result migrate_tenant(const tenant& t, const migration_set& set, const migration_target& target = {},
+                               std::size_t index = 0, std::size_t total = 1) {
+    auto started = std::chrono::steady_clock::now();
+    tenant_result result;
+    result.tenant_id = t.id;
+    reporter_.on(tenant_started{t, index, total});
+    try {
+      if (auto why = validate_tenant_id(t.id); !why.empty()) throw error(why);
+      auto target_location = IsolationStrategy::connection_target(connections_.adapter(), t, options_.master_location);
+      connections_.with_connection(target_location, [&](auto& connection) {
+        auto scope = IsolationStrategy::enter(connection, t);
+        with_tenant_lock(connection, scope, [&] {
+          ensure_history_table(connection, scope.history_table);
+          auto history = read_history(connection, scope.history_table);
+          if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
+          for (const auto& step : make_plan(set, history, target)) {
+            if (stop_requested()) throw detail::interrupted_error("stopped before " + step.what->file());
+            apply_step(connection, scope, t, step, result);
+          }
+        });
+      });
+      result.outcome = result.applied > 0 ? tenant_outcome::migrated : tenant_outcome::up_to_date;
+    } catch (const detail::tenant_lock_busy&) {
+      result.outcome = tenant_outcome::skipped;
+      result.error = "locked by another run";
+    } catch (const detail::interrupted_error& e) {
+      result.outcome = tenant_outcome::interrupted;
+      result.error = e.what();
+    } catch (const std::exception& e) {
+      result.outcome = tenant_outcome::failed;
+      if (result.error.empty()) result.error = e.what();
+    }
+    result.duration = elapsed_since(started);
+    reporter_.on(tenant_finished{t, result, index, total});
+    return result;
+  }
+
+ private:
+  int stop_requested() const noexcept { return options_.stop_signal ? options_.stop_signal->load() : 0; }
+
+  static std::chrono::milliseconds elapsed_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  }
+
+  // Holds the adapter's per-tenant lock (if it has one) around `body`.
+  template <class Connection, class Body>
+  void with_tenant_lock(Connection& connection, const tenant_scope& scope, Body&& body) {
+    if constexpr (requires { connection.try_lock_tenant(scope.lock_key, options_.lock_wait); }) {
+      if (!connection.try_lock_tenant(scope.lock_key, options_.lock_wait)) throw detail::tenant_lock_busy{};
+      struct unlock_at_exit {
+        Connection& c;
+        const std::string& key;
+        ~unlock_at_exit() {
+          try {
+            c.unlock_tenant(key);
+          } catch (...) {
+            // The lock is session-scoped: closing the connection frees it.
+          }
+        }
+      } unlock{connection, scope.lock_key};
+      body();
+    } else {
+      body();
+    }
+  }
+
+  // Runs one step in a transaction with its history change; on any failure
+  // the transaction is rolled back, the failure reported, and rethrown.
+  template <class Connection>
+  void apply_step(Connection& connection, const tenant_scope& scope, const tenant& t, const plan_step& step,
+                  tenant_result& result) {
+    const migration& m = *step.what;
+    reporter_.on(migration_started{t, m, step.way});
+    auto started = std::chrono::steady_clock::now();
+    bool by_other_run = false;
+    try {
+      if (m.transactional) {
+        connection.begin();
+        try {
+          // Re-checked under the transaction's lock: a concurrent run may have
+          // applied it since the history was read.
+          if (is_recorded(connection, scope.history_table, m.key())) {
+            by_other_run = true;
+          } else {
+            connection.execute_script(m.sql);
+            record_applied(connection, scope.history_table, m, detail::iso8601_now(),
+                           elapsed_since(started).count());
+            if (int sig = stop_requested())
+              throw detail::interrupted_error("interrupted by signal " + std::to_string(sig) + "; " + m.file() +
+                                              " was rolled back");
+          }
+          connection.commit();
+        } catch (...) {
+          try {
+            connection.rollback();
+          } catch (...) {
+            // The connection is gone; the server rolls back on its own.
+          }
+          throw;
+        }
+      } else {
+        connection.execute_script(m.sql);
+        record_applied(connection, scope.history_table, m, detail::iso8601_now(), elapsed_since(started).count());
+      }
+    } catch (const std::exception& e) {
+      reporter_.on(migration_failed{t, m, e.what(), step.way});
+      if (dynamic_cast<const detail::interrupted_error*>(&e)) throw;
+      result.error = m.file() + ": " + e.what();
+      throw;
+    }
+    if (!by_other_run) ++result.applied;
+    reporter_.on(migration_applied{t, m, elapsed_since(started), step.way, by_other_run});
+  }
+
+  ConnectionPolicy connections_;
+  R reporter_;
+  migrator_options options_;
+};
+
+}  // namespace tenant_migrator

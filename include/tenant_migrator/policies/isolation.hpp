@@ -1,0 +1,96 @@
+// IsolationStrategy policies: where a tenant's data lives and how a
+// connection is pointed at it (docs/concepts/isolation-strategy.md).
+//
+// A strategy S provides:
+//   static constexpr bool needs_schemas;          // true: only with SchemaCapableAdapter
+//   template <DatabaseAdapter A>
+//   static std::string connection_target(const A&, const tenant&, std::string_view master_location);
+//   template <DatabaseConnection C>
+//   static tenant_scope enter(C&, const tenant&);  // positions the connection, names the history table
+// Both throw tenant_migrator::error with a one-line reason; the tenant then fails.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "../concepts/database_adapter.hpp"
+#include "../errors.hpp"
+#include "../history.hpp"
+#include "../tenant.hpp"
+
+namespace tenant_migrator {
+
+// What a strategy hands the migrator once a connection points at a tenant.
+struct tenant_scope {
+  std::string history_table;  // quoted, qualified where needed
+  std::string lock_key;       // identifies the tenant's space on its server
+};
+
+// Each tenant has its own database: SQLite file, PostgreSQL database.
+struct DatabasePerTenant {
+  static constexpr bool needs_schemas = false;
+
+  template <DatabaseAdapter A>
+  static std::string connection_target(const A& adapter, const tenant& t, std::string_view master_location) {
+    if (t.isolation != isolation_kind::database)
+      throw error("tenant '" + t.id + "' uses schema isolation, but this migrator is DatabasePerTenant");
+    if (t.location.empty()) throw error("tenant '" + t.id + "' has no location");
+    return adapter.tenant_database_location(master_location, t.location);
+  }
+
+  template <DatabaseConnection C>
+  static tenant_scope enter(C& connection, const tenant& t) {
+    return {connection.quote_identifier(history_table_name), "database:" + t.location};
+  }
+};
+
+// Each tenant has its own schema on the master's server (PostgreSQL).
+struct SchemaPerTenant {
+  static constexpr bool needs_schemas = true;
+
+  template <DatabaseAdapter A>
+  static std::string connection_target(const A&, const tenant& t, std::string_view master_location) {
+    if (t.isolation != isolation_kind::schema)
+      throw error("tenant '" + t.id + "' uses database isolation, but this migrator is SchemaPerTenant");
+    if (auto why = validate_sql_name(t.location); !why.empty())
+      throw error("tenant '" + t.id + "': " + why);
+    return std::string(master_location);
+  }
+
+  template <DatabaseConnection C>
+  static tenant_scope enter(C& connection, const tenant& t) {
+    if constexpr (requirement::connection_can_use_schemas<C>) {
+      if (!connection.schema_exists(t.location))
+        throw error("schema '" + t.location + "' of tenant '" + t.id + "' does not exist");
+      connection.use_schema(t.location);
+      return {connection.quote_identifier(t.location) + "." + connection.quote_identifier(history_table_name),
+              "schema:" + t.location};
+    } else {
+      throw error("tenant '" + t.id + "' uses schema isolation, which this database has no support for");
+    }
+  }
+};
+
+// Uses the isolation recorded on each tenant row, so one run serves both
+// kinds. Schema tenants on an adapter without schemas fail with a clear message.
+struct PerTenantIsolation {
+  static constexpr bool needs_schemas = false;
+
+  template <DatabaseAdapter A>
+  static std::string connection_target(const A& adapter, const tenant& t, std::string_view master_location) {
+    if (t.isolation == isolation_kind::schema) {
+      if constexpr (!A::supports_schemas)
+        throw error("tenant '" + t.id + "' uses schema isolation, which this database has no support for");
+      return SchemaPerTenant::connection_target(adapter, t, master_location);
+    }
+    return DatabasePerTenant::connection_target(adapter, t, master_location);
+  }
+
+  template <DatabaseConnection C>
+  static tenant_scope enter(C& connection, const tenant& t) {
+    return t.isolation == isolation_kind::schema ? SchemaPerTenant::enter(connection, t)
+                                                 : DatabasePerTenant::enter(connection, t);
+  }
+};
+
+}  // namespace tenant_migrator

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The quick start's second command, and what CI runs: install what is missing,
+# build everything, start a throwaway PostgreSQL, run the whole test suite,
+# stop the server (also when tests fail).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+bash scripts/build.sh -DTENANT_MIGRATOR_BUILD_TESTS=ON
+cd "${TENANT_MIGRATOR_BUILD_DIR:-build}"
+ctest --output-on-failure --parallel "${TENANT_MIGRATOR_JOBS:-2}" "$@"

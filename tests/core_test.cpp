@@ -1,0 +1,358 @@
+// The core without a real database: migration files, sets, plans, history
+// checks, master URLs, concepts, reporters, and the run loop over a fake adapter.
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include <tenant_migrator/tenant_migrator.hpp>
+
+#include "support/fake_adapter.hpp"
+#include "support/files.hpp"
+
+using namespace tenant_migrator;
+using test_support::temp_dir;
+using test_support::write_file;
+
+namespace {
+
+std::vector<std::string> problems_of(const std::filesystem::path& dir) {
+  try {
+    load_migration_directory(dir);
+  } catch (const migration_set_error& e) {
+    std::vector<std::string> out;
+    for (const auto& p : e.problems()) out.push_back(p.file + ": " + p.message);
+    return out;
+  }
+  return {};
+}
+
+bool any_contains(const std::vector<std::string>& lines, const std::string& needle) {
+  for (const auto& l : lines)
+    if (l.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+std::vector<std::string> order_of(const migration_set& set) {
+  std::vector<std::string> out;
+  for (const auto& m : set.ordered()) out.push_back(m.key().str());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("migration file names") {
+  auto ok = parse_migration_filename("0001_initial.sql");
+  CHECK(ok.error.empty());
+  CHECK(ok.number == 1);
+  CHECK(ok.name == "0001_initial");
+  CHECK_FALSE(ok.is_down);
+  auto down = parse_migration_filename("0012_add_phone.down.sql");
+  CHECK(down.error.empty());
+  CHECK(down.is_down);
+  CHECK(down.number == 12);
+  for (const char* bad : {"1_initial.sql", "0001-initial.sql", "0001_Initial.sql", "0001_.sql", "0000_zero.sql",
+                          "abcd_x.sql", "0001_initial.txt", "0001_initial", "0001_in itial.sql"})
+    CHECK_MESSAGE(!parse_migration_filename(bad).error.empty(), bad);
+}
+
+TEST_CASE("migration header directives") {
+  auto h = parse_migration_header("-- A comment\n-- depends: products/0001_initial, billing/0002_x\n"
+                                  "-- depends: users/0003_y.sql\n-- transaction: off\n\nCREATE TABLE t (id int);\n");
+  CHECK(h.errors.empty());
+  CHECK(h.has_sql);
+  CHECK_FALSE(h.transactional);
+  REQUIRE(h.depends.size() == 3);
+  CHECK(h.depends[0].str() == "products/0001_initial");
+  CHECK(h.depends[2].str() == "users/0003_y");
+
+  CHECK_FALSE(parse_migration_header("-- only a comment\n\n").has_sql);
+  CHECK_FALSE(parse_migration_header("").has_sql);
+  CHECK(parse_migration_header("-- transaction: maybe\nSELECT 1;").errors.size() == 1);
+  CHECK(parse_migration_header("-- depends: nonsense\nSELECT 1;").errors.size() == 1);
+  // Directives after the first SQL line are plain comments.
+  CHECK(parse_migration_header("SELECT 1;\n-- transaction: off\n").transactional);
+}
+
+TEST_CASE("a migration folder is read, validated and ordered") {
+  temp_dir d;
+  write_file(d / "users/0001_initial.sql", "CREATE TABLE users (id int);");
+  write_file(d / "users/0002_alter_user_email.sql", "ALTER TABLE users ADD email text;");
+  write_file(d / "users/0002_alter_user_email.down.sql", "ALTER TABLE users DROP email;");
+  write_file(d / "products/0001_initial.sql", "-- depends: users/0001_initial\nCREATE TABLE products (id int);");
+  write_file(d / "billing/0001_initial.sql", "-- depends: products/0001_initial\nCREATE TABLE invoices (id int);");
+  write_file(d / "README.md", "not a migration");
+  auto set = load_migration_directory(d.path());
+  // Dependencies first, then app name, then number.
+  CHECK(order_of(set) == std::vector<std::string>{"users/0001_initial", "products/0001_initial", "billing/0001_initial",
+                                                  "users/0002_alter_user_email"});
+  const migration* m = set.find({"users", "0002_alter_user_email"});
+  REQUIRE(m);
+  CHECK(m->down_sql.has_value());
+  CHECK(m->depends == std::vector<migration_key>{{"users", "0001_initial"}});
+  CHECK(m->checksum.size() == 64);
+  CHECK(m->file() == "users/0002_alter_user_email.sql");
+  // The same folder always gives the same order.
+  CHECK(order_of(load_migration_directory(d.path())) == order_of(set));
+}
+
+TEST_CASE("every problem of a migration set is reported with its file") {
+  SUBCASE("missing folder") {
+    temp_dir d;
+    CHECK_THROWS_WITH_AS(load_migration_directory(d / "nope"), doctest::Contains("does not exist"), usage_error);
+  }
+  SUBCASE("conflicting migrations: two with the same number") {
+    temp_dir d;
+    write_file(d / "users/0001_initial.sql", "SELECT 1;");
+    write_file(d / "users/0002_alter_user_email.sql", "SELECT 1;");
+    write_file(d / "users/0002_add_phone.sql", "SELECT 1;");
+    auto p = problems_of(d.path());
+    CHECK(any_contains(p, "Conflicting migrations in app 'users': 0002_add_phone, 0002_alter_user_email"));
+  }
+  SUBCASE("unknown dependency") {
+    temp_dir d;
+    write_file(d / "users/0001_initial.sql", "-- depends: products/0009_nope\nSELECT 1;");
+    auto p = problems_of(d.path());
+    CHECK(any_contains(p, "users/0001_initial.sql: depends on products/0009_nope, which does not exist"));
+  }
+  SUBCASE("cycle") {
+    temp_dir d;
+    write_file(d / "a/0001_x.sql", "-- depends: b/0001_y\nSELECT 1;");
+    write_file(d / "b/0001_y.sql", "-- depends: a/0001_x\nSELECT 1;");
+    auto p = problems_of(d.path());
+    CHECK(any_contains(p, "dependency cycle: a/0001_x -> b/0001_y -> a/0001_x"));
+  }
+  SUBCASE("bad names, empty files, invalid UTF-8, stray down files, several at once") {
+    temp_dir d;
+    write_file(d / "users/0001_initial.sql", "SELECT 1;");
+    write_file(d / "users/2_bad.sql", "SELECT 1;");
+    write_file(d / "users/0002_empty.sql", "-- nothing here\n\n");
+    write_file(d / "users/0003_latin1.sql", "SELECT 'caf\xe9';");
+    write_file(d / "users/0009_orphan.down.sql", "SELECT 1;");
+    write_file(d / "Bad-App/0001_x.sql", "SELECT 1;");
+    write_file(d / "loose.sql", "SELECT 1;");
+    auto p = problems_of(d.path());
+    CHECK(any_contains(p, "users/2_bad.sql: badly named migration file"));
+    CHECK(any_contains(p, "users/0002_empty.sql: empty migration"));
+    CHECK(any_contains(p, "users/0003_latin1.sql: not valid UTF-8"));
+    CHECK(any_contains(p, "users/0009_orphan.down.sql: has no forward migration"));
+    CHECK(any_contains(p, "Bad-App/: app folder name"));
+    CHECK(any_contains(p, "loose.sql: migration files belong in an app folder"));
+  }
+  SUBCASE("unreadable file") {
+    temp_dir d;
+    write_file(d / "users/0001_initial.sql", "SELECT 1;");
+    std::filesystem::create_directory(d / "users/0002_dir.sql");  // not a regular file
+    CHECK(any_contains(problems_of(d.path()), "users/0002_dir.sql: not a regular file"));
+  }
+}
+
+TEST_CASE("history checks: unknown, changed, out of order") {
+  temp_dir d;
+  write_file(d / "users/0001_initial.sql", "SELECT 1;");
+  write_file(d / "users/0002_b.sql", "SELECT 2;");
+  auto set = load_migration_directory(d.path());
+  const auto& m1 = *set.find({"users", "0001_initial"});
+  CHECK(verify_history(set, {}).empty());
+  CHECK(verify_history(set, {{m1.key(), m1.checksum, "t", 1}}).empty());
+  CHECK(verify_history(set, {{{"users", "0009_gone"}, "x", "t", 1}}) ==
+        "users/0009_gone.sql is recorded as applied but is not in the migration set");
+  CHECK(verify_history(set, {{m1.key(), "deadbeef", "t", 1}}).find("users/0001_initial.sql was changed after it was applied (checksum") == 0);
+  const auto& m2 = *set.find({"users", "0002_b"});
+  CHECK(verify_history(set, {{m2.key(), m2.checksum, "t", 1}}) ==
+        "users/0002_b.sql is recorded as applied but its dependency users/0001_initial.sql is not");
+  CHECK(pending_migrations(set, {{m1.key(), m1.checksum, "t", 1}}).size() == 1);
+}
+
+TEST_CASE("a plan for one app brings its dependencies along") {
+  temp_dir d;
+  write_file(d / "users/0001_initial.sql", "SELECT 1;");
+  write_file(d / "products/0001_initial.sql", "-- depends: users/0001_initial\nSELECT 1;");
+  write_file(d / "billing/0001_initial.sql", "SELECT 1;");
+  auto set = load_migration_directory(d.path());
+  auto plan = make_plan(set, {}, migration_target{"products"});
+  REQUIRE(plan.size() == 2);
+  CHECK(plan[0].what->key().str() == "users/0001_initial");
+  CHECK(plan[1].what->key().str() == "products/0001_initial");
+  CHECK_THROWS_WITH_AS(make_plan(set, {}, migration_target{"nope"}), "app 'nope' has no migrations", usage_error);
+}
+
+TEST_CASE("master URLs and password masking") {
+  CHECK(parse_master_url("sqlite:///var/lib/app/master.db").location == "/var/lib/app/master.db");
+  CHECK(parse_master_url("sqlite:demo/master.db").location == "demo/master.db");
+  CHECK(parse_master_url("postgresql://app@127.0.0.1:5432/app").backend == backend_kind::postgresql);
+  CHECK(parse_master_url("host=127.0.0.1 dbname=app").backend == backend_kind::postgresql);
+  CHECK_THROWS_AS(parse_master_url("mysql://x"), usage_error);
+  CHECK_THROWS_AS(parse_master_url("sqlite://host/x.db"), usage_error);
+  CHECK_THROWS_AS(parse_master_url(""), usage_error);
+  try {
+    parse_master_url("ftp://app:s3cret@host/db");
+    FAIL("no throw");
+  } catch (const usage_error& e) {
+    CHECK(std::string(e.what()).find("s3cret") == std::string::npos);
+  }
+  CHECK(redact_connection_string("postgresql://app:s3cret@db:5432/app") == "postgresql://app:****@db:5432/app");
+  CHECK(redact_connection_string("postgresql://db/app?password=s3cret&sslmode=off") ==
+        "postgresql://db/app?password=****&sslmode=off");
+  CHECK(redact_connection_string("host=db password='s3 cret' dbname=app") == "host=db password=**** dbname=app");
+  CHECK(redact_connection_string("host=db password = s3cret") == "host=db password = ****");
+  CHECK(redact_connection_string("sqlite:/x/passwords.db") == "sqlite:/x/passwords.db");
+}
+
+TEST_CASE("tenant ids and schema names are validated") {
+  CHECK(validate_tenant_id("acme").empty());
+  CHECK(validate_tenant_id("acme-2").empty());
+  CHECK_FALSE(validate_tenant_id("").empty());
+  CHECK_FALSE(validate_tenant_id("-acme").empty());
+  CHECK_FALSE(validate_tenant_id("Acme").empty());
+  CHECK_FALSE(validate_tenant_id("x\"; DROP SCHEMA public CASCADE; --").empty());
+  CHECK_FALSE(validate_tenant_id(std::string(64, 'a')).empty());
+  CHECK(validate_sql_name("tenant_acme").empty());
+  CHECK_FALSE(validate_sql_name("public").empty());
+  CHECK_FALSE(validate_sql_name("pg_catalog").empty());
+  CHECK_FALSE(validate_sql_name("x\"; DROP SCHEMA public CASCADE; --").empty());
+}
+
+namespace concept_checks {
+// Each lacks one requirement; the named requirement is what fails.
+struct NoExecute {
+  void begin();
+  void commit();
+  void rollback();
+  rows query(std::string_view, const std::vector<std::string>&);
+  std::string quote_identifier(std::string_view) const;
+};
+struct AdapterWithoutExecute {
+  using connection_type = NoExecute;
+  static constexpr bool supports_schemas = false;
+  static constexpr bool supports_transactional_ddl = true;
+  NoExecute connect(std::string_view);
+  std::string tenant_database_location(std::string_view, std::string_view) const;
+};
+struct AdapterWithoutConnect {
+  using connection_type = test_support::FakeConnection;
+  static constexpr bool supports_schemas = false;
+  static constexpr bool supports_transactional_ddl = true;
+  std::string tenant_database_location(std::string_view, std::string_view) const;
+};
+static_assert(DatabaseAdapter<test_support::FakeAdapter>);
+static_assert(!DatabaseAdapter<AdapterWithoutExecute>);
+static_assert(!requirement::connection_can_execute_script<NoExecute>);
+static_assert(requirement::connection_can_query<NoExecute>);
+static_assert(!DatabaseAdapter<AdapterWithoutConnect>);
+static_assert(!requirement::adapter_can_connect<AdapterWithoutConnect>);
+static_assert(!SchemaCapableAdapter<test_support::FakeAdapter>);
+static_assert(Reporter<ConsoleReporter>);
+static_assert(Reporter<LogReporter>);
+static_assert(Reporter<NullReporter>);
+static_assert(!Reporter<int>);
+}  // namespace concept_checks
+
+namespace {
+struct fake_catalog {
+  std::vector<tenant> tenants;
+  std::vector<tenant> list_tenants() { return tenants; }
+  std::optional<tenant> find_tenant(const std::string& id) {
+    for (auto& t : tenants)
+      if (t.id == id) return t;
+    return std::nullopt;
+  }
+};
+static_assert(Catalog<fake_catalog>);
+
+tenant make_tenant(std::string id, tenant_status status = tenant_status::active) {
+  tenant t;
+  t.id = id;
+  t.name = id;
+  t.location = id;
+  t.status = status;
+  return t;
+}
+}  // namespace
+
+TEST_CASE("a run continues after a failing tenant and reports every tenant") {
+  temp_dir d;
+  write_file(d / "users/0001_initial.sql", "CREATE users");
+  write_file(d / "users/0002_b.sql", "ALTER users");
+  auto set = load_migration_directory(d.path());
+  test_support::FakeAdapter adapter;
+  for (auto id : {"acme", "globex", "dev"}) (*adapter.databases)[id] = std::make_shared<test_support::fake_database>();
+  // globex already has 0001 applied with a checksum that no longer matches.
+  (*adapter.databases)["globex"]->history.push_back({"users", "0001_initial", "0000", "t", "1"});
+
+  fake_catalog catalog{{make_tenant("globex"), make_tenant("acme"), make_tenant("dev"),
+                        make_tenant("off", tenant_status::disabled)}};
+  std::ostringstream out;
+  TenantMigrator<DatabasePerTenant, FreshConnectionPerTenant<test_support::FakeAdapter>, ConsoleReporter> migrator(
+      FreshConnectionPerTenant<test_support::FakeAdapter>(adapter), ConsoleReporter(out, console_style{false}));
+  auto summary = migrator.migrate_all(catalog, set);
+  REQUIRE(summary.tenants.size() == 3);  // the disabled tenant is not migrated
+  CHECK(summary.tenants[0].tenant_id == "acme");  // ordered by id
+  CHECK(summary.tenants[0].outcome == tenant_outcome::migrated);
+  CHECK(summary.tenants[0].applied == 2);
+  CHECK(summary.tenants[2].tenant_id == "globex");
+  CHECK(summary.tenants[2].outcome == tenant_outcome::failed);
+  CHECK(summary.tenants[2].error.find("users/0001_initial.sql was changed after it was applied") == 0);
+  CHECK((*adapter.databases)["globex"]->scripts.empty());  // nothing applied to it
+  CHECK(summary.failed() == 1);
+  CHECK(out.str().find("  Total: 3 tenants, 2 succeeded, 1 failed\n") != std::string::npos);
+
+  // A second run applies nothing to the good tenants.
+  std::ostringstream again;
+  TenantMigrator<DatabasePerTenant, FreshConnectionPerTenant<test_support::FakeAdapter>, ConsoleReporter> second(
+      FreshConnectionPerTenant<test_support::FakeAdapter>(adapter), ConsoleReporter(again, console_style{false}));
+  auto s2 = second.migrate_all(catalog, set, {{"acme", "dev"}, {}});
+  CHECK(s2.all_succeeded());
+  CHECK(s2.tenants[0].outcome == tenant_outcome::up_to_date);
+  CHECK(again.str().find("  No migrations to apply.\nOK Tenant 'acme' is up to date.\n") != std::string::npos);
+  CHECK(again.str().find("  Total: 2 tenants migrated\n") != std::string::npos);
+  CHECK_THROWS_WITH_AS(second.migrate_all(catalog, set, {{"nope"}, {}}), "Tenant 'nope' does not exist", usage_error);
+}
+
+TEST_CASE("a failing migration is rolled back and not recorded; the console says where") {
+  temp_dir d;
+  write_file(d / "users/0001_initial.sql", "CREATE users");
+  write_file(d / "users/0002_bad.sql", "FAIL here");
+  auto set = load_migration_directory(d.path());
+  test_support::FakeAdapter adapter;
+  (*adapter.databases)["acme"] = std::make_shared<test_support::fake_database>();
+  (*adapter.databases)["dev"] = std::make_shared<test_support::fake_database>();
+  std::ostringstream out, log;
+  auto reporter = combine_reporters(ConsoleReporter(out, console_style{false}), LogReporter(log));
+  TenantMigrator<DatabasePerTenant, FreshConnectionPerTenant<test_support::FakeAdapter>, decltype(reporter)> migrator(
+      FreshConnectionPerTenant<test_support::FakeAdapter>(adapter), reporter);
+  auto summary = migrator.run({make_tenant("acme"), make_tenant("dev")}, set);
+  CHECK(summary.failed() == 2);
+  auto& db = *(*adapter.databases)["acme"];
+  CHECK(db.history.size() == 1);  // 0001 only
+  CHECK(db.committed.size() == 1);
+  auto text = out.str();
+  CHECK(text.find("  users/0002_bad.sql ... FAILED\n") != std::string::npos);
+  CHECK(text.find("FAILED Migrations failed for tenant 'acme': users/0002_bad.sql: simulated failure\n"
+                  "Continuing with next tenant...\n") != std::string::npos);
+  // The last tenant does not promise a next one.
+  CHECK(text.find("tenant 'dev': users/0002_bad.sql: simulated failure\nContinuing") == std::string::npos);
+  auto log_text = log.str();
+  CHECK(log_text.find("ERROR migration_failed tenant=acme migration=users/0002_bad.sql error=\"simulated failure\"") !=
+        std::string::npos);
+  CHECK(log_text.find("ERROR run_finished tenants=2 succeeded=0 failed=2") != std::string::npos);
+}
+
+TEST_CASE("a stop signal rolls back the migration in flight and starts no other tenant") {
+  temp_dir d;
+  write_file(d / "users/0001_initial.sql", "CREATE users");
+  auto set = load_migration_directory(d.path());
+  test_support::FakeAdapter adapter;
+  (*adapter.databases)["acme"] = std::make_shared<test_support::fake_database>();
+  (*adapter.databases)["dev"] = std::make_shared<test_support::fake_database>();
+  std::atomic<int> stop{2};  // as if SIGINT arrived while acme's migration ran
+  std::ostringstream out;
+  migrator_options options;
+  options.stop_signal = &stop;
+  TenantMigrator<DatabasePerTenant, FreshConnectionPerTenant<test_support::FakeAdapter>, ConsoleReporter> migrator(
+      FreshConnectionPerTenant<test_support::FakeAdapter>(adapter), ConsoleReporter(out, console_style{false}), options);
+  auto summary = migrator.run({make_tenant("acme"), make_tenant("dev")}, set);
+  CHECK(summary.signal == 2);
+  CHECK(summary.tenants.empty());
+  CHECK(summary.not_processed == 2);
+  CHECK((*adapter.databases)["acme"]->history.empty());
+}
