@@ -101,8 +101,21 @@ class SqliteConnection {
   }
 
  private:
+  // Skips whitespace and comments, to find where a statement really starts.
   static const char* skip_blank(const char* p, const char* end) {
-    while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')) ++p;
+    while (p < end) {
+      if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
+        ++p;
+      } else if (end - p >= 2 && p[0] == '-' && p[1] == '-') {
+        while (p < end && *p != '\n') ++p;
+      } else if (end - p >= 2 && p[0] == '/' && p[1] == '*') {
+        p += 2;
+        while (end - p >= 2 && !(p[0] == '*' && p[1] == '/')) ++p;
+        p = end - p >= 2 ? p + 2 : end;
+      } else {
+        break;
+      }
+    }
     return p;
   }
   static int line_of(const char* begin, const char* at) {

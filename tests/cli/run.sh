@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# End-to-end tests of the `manage` CLI on real SQLite files.
+# Usage: run.sh MANAGE_BINARY  (CTest passes it)
+set -uo pipefail
+manage=$1
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+pass() { echo "ok   - $1"; }
+fail() { echo "FAIL - $1"; failures=$((failures + 1)); }
+# expect_status NAME STATUS CMD... : runs CMD, captures out+err in $work/out
+expect_status() {
+  local name=$1 want=$2; shift 2
+  "$@" >"$work/out" 2>&1; local got=$?
+  if [ "$got" = "$want" ]; then pass "$name (exit $got)"; else fail "$name: exit $got, expected $want"; sed 's/^/    /' "$work/out"; fi
+}
+expect_output() {  # NAME SUBSTRING (may span lines)
+  if python3 -c 'import sys; sys.exit(0 if sys.argv[1] in open(sys.argv[2], encoding="utf-8", errors="replace").read() else 1)' "$2" "$work/out"; then pass "$1"; else fail "$1: output lacks '$2'"; sed 's/^/    /' "$work/out"; fi
+}
+fresh_demo() { rm -rf "$work/demo"; "$manage" demo "$work/demo" >/dev/null || fail "manage demo"; }
+run_all() { "$manage" migratealltenants --master "sqlite:$work/demo/master.db" --migrations "$work/demo/migrations" "$@"; }
+
+# 1. The demo: output matches the checked-in text (off a terminal: plain markers).
+fresh_demo
+expect_status "demo run" 0 run_all
+if diff -u "$here/expected/demo_run.txt" "$work/out"; then pass "demo output matches expected/demo_run.txt"; else fail "demo output differs"; fi
+expect_status "rerun is a no-op" 0 run_all
+if diff -u "$here/expected/demo_rerun.txt" "$work/out"; then pass "rerun output matches expected/demo_rerun.txt"; else fail "rerun output differs"; fi
+if grep -q $'\x1b' "$work/out"; then fail "escape codes off a terminal"; else pass "no escape codes off a terminal"; fi
+
+# 2. A failing tenant: the others are migrated, exit 1, the failed migration left nothing.
+fresh_demo
+sqlite3 "$work/demo/dev.db" "CREATE TABLE products (legacy INTEGER);"
+expect_status "failing tenant" 1 run_all
+expect_output "failure named with the database's message" "FAILED Migrations failed for tenant 'dev': products/0001_initial.sql: table products already exists (line 2)"
+expect_output "continues after the failure" $'Continuing with next tenant...\n\nMigrating tenant: globex'
+expect_output "summary marks dev" "  FAILED dev - FAILED"
+expect_output "summary total" "  Total: 3 tenants, 2 succeeded, 1 failed"
+rows=$(sqlite3 "$work/demo/dev.db" "SELECT count(*) FROM tenant_migrator_history WHERE app='products'")
+[ "$rows" = 0 ] && pass "no history row for the failed migration" || fail "history row for failed migration: $rows"
+rows=$(sqlite3 "$work/demo/acme.db" "SELECT count(*) FROM tenant_migrator_history")
+[ "$rows" = 3 ] && pass "acme fully migrated" || fail "acme has $rows history rows"
+expect_status "rerun still fails dev only" 1 run_all
+expect_output "acme up to date on rerun" "  OK acme - up to date"
+
+# 3. Formats.
+fresh_demo
+expect_status "json format" 0 run_all --format json
+if jq -e -s 'length > 5 and all(.[]; has("event") and has("time")) and (map(select(.event=="run_finished"))[0].succeeded == 3)' "$work/out" >/dev/null; then
+  pass "json lines parse with documented keys"; else fail "json lines"; cat "$work/out"; fi
+fresh_demo
+sqlite3 "$work/demo/globex.db" "CREATE TABLE products (legacy INTEGER);"
+expect_status "log format" 1 run_all --format log
+expect_output "log ERROR line" "ERROR migration_failed tenant=globex migration=products/0001_initial.sql"
+grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z (INFO |ERROR|WARN ) ' "$work/out" && pass "log lines carry ISO time and level" || fail "log line shape"
+
+# 4. Selecting tenants and apps.
+fresh_demo
+expect_status "--tenant / --exclude" 0 run_all --tenant acme --tenant globex --exclude globex
+expect_output "only acme" "  Total: 1 tenant migrated"
+expect_status "app label" 0 run_all users
+expect_output "users only, for dev" "OK dev - migrated successfully (2 applied)"
+expect_status "unknown --tenant" 2 run_all --tenant nope
+expect_output "unknown tenant named" "Tenant 'nope' does not exist"
+
+# 5. Bad input: exit 2 with a one-line error naming the culprit.
+expect_status "unknown flag" 2 "$manage" migratealltenants --bogus
+expect_output "unknown flag named" "--bogus"
+expect_status "bad --format" 2 run_all --format xml
+expect_output "bad format named" "xml"
+expect_status "missing migrations folder" 2 "$manage" migratealltenants --master "sqlite:$work/demo/master.db" --migrations "$work/nope"
+expect_output "folder named" "migrations folder '$work/nope' does not exist"
+expect_status "missing master" 2 "$manage" migratealltenants --master "sqlite:$work/none.db" --migrations "$work/demo/migrations"
+expect_output "master named" "none.db' does not exist"
+expect_status "bad master URL" 2 "$manage" migratealltenants --master "mysql://root:hunter2@db/x" --migrations "$work/demo/migrations"
+if grep -q hunter2 "$work/out"; then fail "password printed"; else pass "password masked in error"; fi
+mkdir -p "$work/bad/users" && echo "SELECT 1;" >"$work/bad/users/0001_a.sql" && echo "SELECT 1;" >"$work/bad/users/0001_b.sql"
+expect_status "invalid migration set" 2 "$manage" migratealltenants --master "sqlite:$work/demo/master.db" --migrations "$work/bad"
+expect_output "conflict named" "Conflicting migrations in app 'users': 0001_a, 0001_b"
+sqlite3 "$work/empty.db" "CREATE TABLE x (y INTEGER);"
+expect_status "master without registry" 2 "$manage" migratealltenants --master "sqlite:$work/empty.db" --migrations "$work/demo/migrations"
+expect_output "registry named" "tenant_migrator_tenants"
+expect_status "env vars" 0 env TENANT_MIGRATOR_MASTER="sqlite:$work/demo/master.db" TENANT_MIGRATOR_MIGRATIONS="$work/demo/migrations" "$manage" migratealltenants
+expect_status "--help" 0 "$manage" migratealltenants --help
+expect_output "help lists --format" "--format"
+expect_status "--version" 0 "$manage" --version
+expect_output "version" "manage (TenantMigrator) "
+
+echo "$failures failure(s)"
+[ "$failures" = 0 ]
