@@ -169,11 +169,11 @@ TEST_CASE("a plan for one app brings its dependencies along") {
   write_file(d / "products/0001_initial.sql", "-- depends: users/0001_initial\nSELECT 1;");
   write_file(d / "billing/0001_initial.sql", "SELECT 1;");
   auto set = load_migration_directory(d.path());
-  auto plan = make_plan(set, {}, migration_target{"products"});
+  auto plan = make_plan(set, {}, migration_target{"products", {}});
   REQUIRE(plan.size() == 2);
   CHECK(plan[0].what->key().str() == "users/0001_initial");
   CHECK(plan[1].what->key().str() == "products/0001_initial");
-  CHECK_THROWS_WITH_AS(make_plan(set, {}, migration_target{"nope"}), "app 'nope' has no migrations", usage_error);
+  CHECK_THROWS_WITH_AS(make_plan(set, {}, migration_target{"nope", {}}), "app 'nope' has no migrations", usage_error);
 }
 
 TEST_CASE("master URLs and password masking") {

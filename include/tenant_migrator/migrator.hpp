@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <chrono>
 #include <set>
 #include <string>
@@ -41,6 +42,41 @@ struct migrator_options {
   // How long to wait for a tenant locked by another run before skipping it
   // (adapters with a per-tenant lock only).
   std::chrono::milliseconds lock_wait{5000};
+  // Per-migration limits, for adapters that support them (PostgreSQL's
+  // SET LOCAL lock_timeout / statement_timeout). Zero: no limit.
+  std::chrono::milliseconds lock_timeout{0};
+  std::chrono::milliseconds statement_timeout{0};
+  // Record (or remove) history rows without running any SQL (--fake).
+  bool fake = false;
+};
+
+// One migration as a tenant's history sees it (showmigrations).
+struct migration_state {
+  migration_key key;
+  bool applied = false;
+  std::string applied_at;    // empty when not applied
+  bool in_set = true;        // false: recorded, but the set no longer has it
+  bool checksum_ok = true;   // false: the file changed after it was applied
+  std::string file() const { return key.str() + ".sql"; }
+};
+
+struct tenant_state {
+  std::string tenant_id;
+  std::vector<migration_state> migrations;  // set order, then recorded ones missing from the set
+  std::string error;                        // the tenant could not be read
+
+  std::size_t pending() const noexcept {
+    std::size_t n = 0;
+    for (const auto& m : migrations) n += m.in_set && !m.applied;
+    return n;
+  }
+};
+
+// What a run would do to one tenant (--plan).
+struct tenant_plan {
+  std::string tenant_id;
+  std::vector<plan_step> steps;
+  std::string error;  // the tenant cannot be planned: its history, its lock, a refused step
 };
 
 // Which tenants a run covers: all active ones, or only some.
@@ -91,7 +127,7 @@ class TenantMigrator {
         throw usage_error("Tenant '" + id + "' does not exist");
     std::vector<tenant> out;
     for (auto& t : all) {
-      if (t.status != tenant_status::active) continue;
+      if (t.status == tenant_status::disabled) continue;
       if (!selection.only.empty() &&
           std::find(selection.only.begin(), selection.only.end(), t.id) == selection.only.end())
         continue;
@@ -101,11 +137,95 @@ class TenantMigrator {
     return out;
   }
 
-  // Migrates every selected active tenant of `catalog`.
+  // Migrates every selected active (or incomplete) tenant of `catalog`. An
+  // incomplete tenant that succeeds is marked active, if the catalog is writable.
   template <Catalog C>
   run_summary migrate_all(C& catalog, const migration_set& set, const tenant_selection& selection = {},
                           const migration_target& target = {}) {
-    return run(select_tenants(catalog, selection), set, target);
+    auto tenants = select_tenants(catalog, selection);
+    auto summary = run(tenants, set, target);
+    mark_complete(catalog, tenants, summary);
+    return summary;
+  }
+
+  // After a run: tenants created incomplete that now succeeded become active.
+  template <Catalog C>
+  static void mark_complete(C& catalog, const std::vector<tenant>& tenants, const run_summary& summary) {
+    if constexpr (WritableCatalog<C>) {
+      for (const auto& r : summary.tenants) {
+        if (!r.succeeded()) continue;
+        for (const auto& t : tenants)
+          if (t.id == r.tenant_id && t.status == tenant_status::incomplete) catalog.set_status(t.id, tenant_status::active);
+      }
+    }
+  }
+
+  // What migrating `t` to `target` would do, without changing anything.
+  tenant_plan plan_tenant(const tenant& t, const migration_set& set, const migration_target& target = {}) {
+    tenant_plan plan{t.id, {}, {}};
+    try {
+      with_tenant(t, [&](auto& connection, const tenant_scope& scope) {
+        auto history = read_history_if_any(connection, scope.history_table);
+        if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
+        plan.steps = make_plan(set, history, target);
+      });
+    } catch (const std::exception& e) {
+      plan.error = e.what();
+    }
+    return plan;
+  }
+
+  // Applied and pending migrations of `t`, read-only (showmigrations).
+  tenant_state inspect_tenant(const tenant& t, const migration_set& set) {
+    tenant_state state{t.id, {}, {}};
+    try {
+      with_tenant(t, [&](auto& connection, const tenant_scope& scope) {
+        auto history = read_history_if_any(connection, scope.history_table);
+        std::map<migration_key, const applied_migration*> recorded;
+        for (const auto& a : history) recorded[a.key] = &a;
+        for (const auto& m : set.ordered()) {
+          migration_state ms;
+          ms.key = m.key();
+          if (auto it = recorded.find(m.key()); it != recorded.end()) {
+            ms.applied = true;
+            ms.applied_at = it->second->applied_at;
+            ms.checksum_ok = it->second->checksum == m.checksum;
+          }
+          state.migrations.push_back(std::move(ms));
+        }
+        for (const auto& a : history)
+          if (!set.find(a.key)) state.migrations.push_back({a.key, true, a.applied_at, false, true});
+      });
+    } catch (const std::exception& e) {
+      state.error = e.what();
+    }
+    return state;
+  }
+
+  // Accepts the current files' checksums for `t`'s applied migrations, after
+  // an operator has checked that the changes are harmless (--repair). Returns
+  // the migrations whose recorded checksum changed. Throws on failure.
+  std::vector<migration_key> repair_tenant(const tenant& t, const migration_set& set) {
+    std::vector<migration_key> repaired;
+    with_tenant(t, [&](auto& connection, const tenant_scope& scope) {
+      with_tenant_lock(connection, scope, [&] {
+        connection.begin();
+        try {
+          for (const auto& a : read_history_if_any(connection, scope.history_table)) {
+            const migration* m = set.find(a.key);
+            if (!m || m->checksum == a.checksum) continue;
+            connection.query("UPDATE " + scope.history_table + " SET checksum = $1 WHERE app = $2 AND name = $3",
+                             {m->checksum, a.key.app, a.key.name});
+            repaired.push_back(a.key);
+          }
+          connection.commit();
+        } catch (...) {
+          connection.rollback();
+          throw;
+        }
+      });
+    });
+    return repaired;
   }
 
   // Migrates `tenants` in the given order, reporting a whole run.
@@ -136,10 +256,7 @@ class TenantMigrator {
     result.tenant_id = t.id;
     reporter_.on(tenant_started{t, index, total});
     try {
-      if (auto why = validate_tenant_id(t.id); !why.empty()) throw error(why);
-      auto target_location = IsolationStrategy::connection_target(connections_.adapter(), t, options_.master_location);
-      connections_.with_connection(target_location, [&](auto& connection) {
-        auto scope = IsolationStrategy::enter(connection, t);
+      with_tenant(t, [&](auto& connection, const tenant_scope& scope) {
         with_tenant_lock(connection, scope, [&] {
           ensure_history_table(connection, scope.history_table);
           auto history = read_history(connection, scope.history_table);
@@ -173,6 +290,28 @@ class TenantMigrator {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   }
 
+  // Connects to `t`'s database or schema and calls f(connection, scope).
+  template <class F>
+  void with_tenant(const tenant& t, F&& f) {
+    if (auto why = validate_tenant_id(t.id); !why.empty()) throw error(why);
+    auto target_location = IsolationStrategy::connection_target(connections_.adapter(), t, options_.master_location);
+    connections_.with_connection(target_location, [&](auto& connection) {
+      auto scope = IsolationStrategy::enter(connection, t);
+      f(connection, scope);
+    });
+  }
+
+  // The history, or nothing when the tenant has no history table yet (read-only paths).
+  template <class Connection>
+  static std::vector<applied_migration> read_history_if_any(Connection& connection, const std::string& table) {
+    try {
+      connection.query("SELECT 1 FROM " + table + " WHERE 1 = 0", {});
+    } catch (const database_error&) {
+      return {};
+    }
+    return read_history(connection, table);
+  }
+
   // Holds the adapter's per-tenant lock (if it has one) around `body`.
   template <class Connection, class Body>
   void with_tenant_lock(Connection& connection, const tenant_scope& scope, Body&& body) {
@@ -201,21 +340,30 @@ class TenantMigrator {
   void apply_step(Connection& connection, const tenant_scope& scope, const tenant& t, const plan_step& step,
                   tenant_result& result) {
     const migration& m = *step.what;
+    const bool forwards = step.way == direction::forwards;
     reporter_.on(migration_started{t, m, step.way});
     auto started = std::chrono::steady_clock::now();
+    // The SQL, then the history change, as one unit.
+    auto run_and_record = [&] {
+      if (!options_.fake) connection.execute_script(forwards ? m.sql : *m.down_sql);
+      if (forwards)
+        record_applied(connection, scope.history_table, m, detail::iso8601_now(), elapsed_since(started).count());
+      else
+        remove_record(connection, scope.history_table, m.key());
+    };
     bool by_other_run = false;
     try {
-      if (m.transactional) {
+      if (m.transactional || options_.fake) {
         connection.begin();
         try {
+          if constexpr (requires { connection.set_local_timeouts(options_.lock_timeout, options_.statement_timeout); })
+            connection.set_local_timeouts(options_.lock_timeout, options_.statement_timeout);
           // Re-checked under the transaction's lock: a concurrent run may have
-          // applied it since the history was read.
-          if (is_recorded(connection, scope.history_table, m.key())) {
+          // done this step since the history was read.
+          if (is_recorded(connection, scope.history_table, m.key()) == forwards) {
             by_other_run = true;
           } else {
-            connection.execute_script(m.sql);
-            record_applied(connection, scope.history_table, m, detail::iso8601_now(),
-                           elapsed_since(started).count());
+            run_and_record();
             if (int sig = stop_requested())
               throw detail::interrupted_error("interrupted by signal " + std::to_string(sig) + "; " + m.file() +
                                               " was rolled back");
@@ -230,17 +378,16 @@ class TenantMigrator {
           throw;
         }
       } else {
-        connection.execute_script(m.sql);
-        record_applied(connection, scope.history_table, m, detail::iso8601_now(), elapsed_since(started).count());
+        run_and_record();
       }
     } catch (const std::exception& e) {
       reporter_.on(migration_failed{t, m, e.what(), step.way});
       if (dynamic_cast<const detail::interrupted_error*>(&e)) throw;
-      result.error = m.file() + ": " + e.what();
+      result.error = (forwards ? m.file() : m.down_file()) + ": " + e.what();
       throw;
     }
     if (!by_other_run) ++result.applied;
-    reporter_.on(migration_applied{t, m, elapsed_since(started), step.way, by_other_run});
+    reporter_.on(migration_applied{t, m, elapsed_since(started), step.way, by_other_run, options_.fake});
   }
 
   ConnectionPolicy connections_;

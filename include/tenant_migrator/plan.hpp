@@ -1,6 +1,7 @@
 // Planning: which migrations to apply or unapply for one tenant, in order.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <string>
@@ -13,15 +14,27 @@
 
 namespace tenant_migrator {
 
-// What to migrate to. Empty: everything pending. `app` alone: that app's
-// pending migrations and what they depend on.
+// What to migrate to (Django's `migrate [app_label] [migration_name]`):
+//   {}                      everything pending
+//   {app}                   that app's pending migrations and what they depend on
+//   {app, "0002_x"}         that app exactly at 0002_x: forwards, or backwards
+//                           through .down.sql files (later ones of the app unapplied)
+//   {app, "zero"}           every migration of that app unapplied
 struct migration_target {
   std::optional<std::string> app;
+  std::optional<std::string> name;
 };
 
 struct plan_step {
   const migration* what;
   direction way;
+};
+
+// A plan that cannot be carried out for this tenant (no .down.sql, a
+// dependent migration in another app, ...). Nothing has run.
+class plan_error : public error {
+ public:
+  using error::error;
 };
 
 namespace detail {
@@ -33,10 +46,20 @@ inline void add_with_dependencies(const migration_set& set, const migration& m, 
 }
 }  // namespace detail
 
-// The steps that bring a tenant with `history` to `target`. Throws
-// usage_error for a target that names no app in the set.
+// Throws usage_error when the target names no app or migration of the set:
+// the same for every tenant, so callers may check it once up front.
+inline void validate_target(const migration_set& set, const migration_target& target) {
+  if (!target.app) return;
+  if (!set.has_app(*target.app)) throw usage_error("app '" + *target.app + "' has no migrations");
+  if (target.name && *target.name != "zero" && !set.find({*target.app, *target.name}))
+    throw usage_error("migration '" + *target.app + "/" + *target.name + "' does not exist");
+}
+
+// The steps that bring a tenant with `history` to `target`.
+// Throws usage_error (see validate_target) or plan_error.
 inline std::vector<plan_step> make_plan(const migration_set& set, const std::vector<applied_migration>& history,
                                         const migration_target& target = {}) {
+  validate_target(set, target);
   std::set<migration_key> recorded;
   for (const auto& a : history) recorded.insert(a.key);
   std::vector<plan_step> steps;
@@ -44,12 +67,38 @@ inline std::vector<plan_step> make_plan(const migration_set& set, const std::vec
     for (const auto* m : pending_migrations(set, history)) steps.push_back({m, direction::forwards});
     return steps;
   }
-  if (!set.has_app(*target.app)) throw usage_error("app '" + *target.app + "' has no migrations");
-  std::set<migration_key> wanted;
+  const std::string& app = *target.app;
+  const migration* goal = target.name && *target.name != "zero" ? set.find({app, *target.name}) : nullptr;
+
+  // Forwards: the app (or the goal) and everything it depends on.
+  if (!target.name || (goal && !recorded.count(goal->key()))) {
+    std::set<migration_key> wanted;
+    if (goal)
+      detail::add_with_dependencies(set, *goal, recorded, wanted);
+    else
+      for (const auto& m : set.ordered())
+        if (m.app == app) detail::add_with_dependencies(set, m, recorded, wanted);
+    for (const auto& m : set.ordered())
+      if (wanted.count(m.key())) steps.push_back({&m, direction::forwards});
+    return steps;
+  }
+
+  // Backwards: unapply the app's applied migrations after the goal (all for "zero"),
+  // latest first.
+  std::set<migration_key> undo;
   for (const auto& m : set.ordered())
-    if (m.app == *target.app) detail::add_with_dependencies(set, m, recorded, wanted);
-  for (const auto& m : set.ordered())
-    if (wanted.count(m.key())) steps.push_back({&m, direction::forwards});
+    if (m.app == app && recorded.count(m.key()) && (!goal || m.number > goal->number)) undo.insert(m.key());
+  for (const auto& m : set.ordered()) {
+    if (!recorded.count(m.key()) || undo.count(m.key())) continue;
+    for (const auto& dep : m.depends)
+      if (undo.count(dep))
+        throw plan_error("cannot unapply " + dep.str() + ".sql: " + m.file() + " is applied and depends on it");
+  }
+  for (auto it = set.ordered().rbegin(); it != set.ordered().rend(); ++it) {
+    if (!undo.count(it->key())) continue;
+    if (!it->down_sql) throw plan_error("cannot unapply " + it->file() + ": " + it->down_file() + " does not exist");
+    steps.push_back({&*it, direction::backwards});
+  }
   return steps;
 }
 

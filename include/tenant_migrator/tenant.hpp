@@ -8,13 +8,21 @@
 namespace tenant_migrator {
 
 enum class isolation_kind { database, schema };
-enum class tenant_status { active, disabled };
+// active: migrated by migratealltenants. disabled: left alone.
+// incomplete: created, but its first migrations failed; migrated like an
+// active tenant, and marked active once a run succeeds.
+enum class tenant_status { active, disabled, incomplete };
 
 inline std::string_view to_string(isolation_kind k) noexcept {
   return k == isolation_kind::database ? "database" : "schema";
 }
 inline std::string_view to_string(tenant_status s) noexcept {
-  return s == tenant_status::active ? "active" : "disabled";
+  switch (s) {
+    case tenant_status::active: return "active";
+    case tenant_status::disabled: return "disabled";
+    case tenant_status::incomplete: return "incomplete";
+  }
+  return "?";
 }
 inline std::optional<isolation_kind> parse_isolation(std::string_view s) noexcept {
   if (s == "database") return isolation_kind::database;
@@ -24,6 +32,7 @@ inline std::optional<isolation_kind> parse_isolation(std::string_view s) noexcep
 inline std::optional<tenant_status> parse_status(std::string_view s) noexcept {
   if (s == "active") return tenant_status::active;
   if (s == "disabled") return tenant_status::disabled;
+  if (s == "incomplete") return tenant_status::incomplete;
   return std::nullopt;
 }
 

@@ -11,6 +11,7 @@
 #include "migrations/migration_file.hpp"
 #include "migrations/migration_set.hpp"
 #include "migrations/directory_source.hpp"
+#include "migrations/new_migration.hpp"
 #include "concepts/database_adapter.hpp"
 #include "concepts/catalog.hpp"
 #include "concepts/reporter.hpp"
@@ -25,3 +26,5 @@
 #include "reporting/combined_reporter.hpp"
 #include "connection_string.hpp"
 #include "migrator.hpp"
+#include "provisioning.hpp"
+#include "output/tenant_list.hpp"

@@ -95,13 +95,21 @@ class database_error : public error {
 namespace tenant_migrator {
 
 enum class isolation_kind { database, schema };
-enum class tenant_status { active, disabled };
+// active: migrated by migratealltenants. disabled: left alone.
+// incomplete: created, but its first migrations failed; migrated like an
+// active tenant, and marked active once a run succeeds.
+enum class tenant_status { active, disabled, incomplete };
 
 inline std::string_view to_string(isolation_kind k) noexcept {
   return k == isolation_kind::database ? "database" : "schema";
 }
 inline std::string_view to_string(tenant_status s) noexcept {
-  return s == tenant_status::active ? "active" : "disabled";
+  switch (s) {
+    case tenant_status::active: return "active";
+    case tenant_status::disabled: return "disabled";
+    case tenant_status::incomplete: return "incomplete";
+  }
+  return "?";
 }
 inline std::optional<isolation_kind> parse_isolation(std::string_view s) noexcept {
   if (s == "database") return isolation_kind::database;
@@ -111,6 +119,7 @@ inline std::optional<isolation_kind> parse_isolation(std::string_view s) noexcep
 inline std::optional<tenant_status> parse_status(std::string_view s) noexcept {
   if (s == "active") return tenant_status::active;
   if (s == "disabled") return tenant_status::disabled;
+  if (s == "incomplete") return tenant_status::incomplete;
   return std::nullopt;
 }
 
@@ -717,6 +726,51 @@ inline migration_set load_migration_directory(const std::filesystem::path& dir) 
 }
 
 }  // namespace tenant_migrator
+// ---- migrations/new_migration.hpp ----
+// makemigration: a new, empty migration file with the next number of its app.
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <system_error>
+
+
+namespace tenant_migrator {
+
+// Writes <dir>/<app>/<next NNNN>_<slug>.sql and returns its path. The file
+// holds a header comment (and, for an app's later migrations, a commented
+// `-- depends:` hint); the SQL is the user's to write. Never overwrites.
+inline std::filesystem::path write_new_migration(const std::filesystem::path& dir, const std::string& app,
+                                                 const std::string& slug) {
+  namespace fs = std::filesystem;
+  if (auto why = validate_app_label(app); !why.empty()) throw usage_error("app '" + app + "': " + why);
+  if (slug.empty() || slug.size() > 58 || !detail::is_lower_alnum_underscore(slug))
+    throw usage_error("slug '" + slug + "': use 1-58 of a-z, 0-9 and _");
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw usage_error("migrations folder '" + dir.string() + "' does not exist or is not a folder");
+  int last = 0;
+  if (fs::is_directory(dir / app, ec))
+    for (const auto& entry : fs::directory_iterator(dir / app, ec)) {
+      auto parsed = parse_migration_filename(entry.path().filename().string());
+      if (parsed.error.empty()) last = std::max(last, parsed.number);
+    }
+  if (last >= 9999) throw usage_error("app '" + app + "' already has migration 9999");
+  char number[16];
+  std::snprintf(number, sizeof number, "%04d", last + 1);
+  fs::path path = dir / app / (std::string(number) + "_" + slug + ".sql");
+  if (fs::exists(path, ec)) throw usage_error("'" + path.string() + "' already exists");
+  fs::create_directories(path.parent_path(), ec);
+  std::ofstream out(path, std::ios::binary | std::ios::app);  // app: never truncates
+  out << "-- " << app << "/" << number << "_" << slug << "\n"
+      << "-- Optional directives go on comment lines before the SQL, e.g. \"-- depends: users/0001_initial\".\n"
+      << "\n";
+  if (!out) throw usage_error("cannot write '" + path.string() + "'");
+  return path;
+}
+
+}  // namespace tenant_migrator
 // ---- concepts/database_adapter.hpp ----
 // The DatabaseAdapter concept: what TenantMigrator needs from the code that
 // talks to a database. The core is written against this interface only and
@@ -1144,6 +1198,7 @@ inline std::vector<const migration*> pending_migrations(const migration_set& set
 // ---- plan.hpp ----
 // Planning: which migrations to apply or unapply for one tenant, in order.
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <string>
@@ -1152,15 +1207,27 @@ inline std::vector<const migration*> pending_migrations(const migration_set& set
 
 namespace tenant_migrator {
 
-// What to migrate to. Empty: everything pending. `app` alone: that app's
-// pending migrations and what they depend on.
+// What to migrate to (Django's `migrate [app_label] [migration_name]`):
+//   {}                      everything pending
+//   {app}                   that app's pending migrations and what they depend on
+//   {app, "0002_x"}         that app exactly at 0002_x: forwards, or backwards
+//                           through .down.sql files (later ones of the app unapplied)
+//   {app, "zero"}           every migration of that app unapplied
 struct migration_target {
   std::optional<std::string> app;
+  std::optional<std::string> name;
 };
 
 struct plan_step {
   const migration* what;
   direction way;
+};
+
+// A plan that cannot be carried out for this tenant (no .down.sql, a
+// dependent migration in another app, ...). Nothing has run.
+class plan_error : public error {
+ public:
+  using error::error;
 };
 
 namespace detail {
@@ -1172,10 +1239,20 @@ inline void add_with_dependencies(const migration_set& set, const migration& m, 
 }
 }  // namespace detail
 
-// The steps that bring a tenant with `history` to `target`. Throws
-// usage_error for a target that names no app in the set.
+// Throws usage_error when the target names no app or migration of the set:
+// the same for every tenant, so callers may check it once up front.
+inline void validate_target(const migration_set& set, const migration_target& target) {
+  if (!target.app) return;
+  if (!set.has_app(*target.app)) throw usage_error("app '" + *target.app + "' has no migrations");
+  if (target.name && *target.name != "zero" && !set.find({*target.app, *target.name}))
+    throw usage_error("migration '" + *target.app + "/" + *target.name + "' does not exist");
+}
+
+// The steps that bring a tenant with `history` to `target`.
+// Throws usage_error (see validate_target) or plan_error.
 inline std::vector<plan_step> make_plan(const migration_set& set, const std::vector<applied_migration>& history,
                                         const migration_target& target = {}) {
+  validate_target(set, target);
   std::set<migration_key> recorded;
   for (const auto& a : history) recorded.insert(a.key);
   std::vector<plan_step> steps;
@@ -1183,12 +1260,38 @@ inline std::vector<plan_step> make_plan(const migration_set& set, const std::vec
     for (const auto* m : pending_migrations(set, history)) steps.push_back({m, direction::forwards});
     return steps;
   }
-  if (!set.has_app(*target.app)) throw usage_error("app '" + *target.app + "' has no migrations");
-  std::set<migration_key> wanted;
+  const std::string& app = *target.app;
+  const migration* goal = target.name && *target.name != "zero" ? set.find({app, *target.name}) : nullptr;
+
+  // Forwards: the app (or the goal) and everything it depends on.
+  if (!target.name || (goal && !recorded.count(goal->key()))) {
+    std::set<migration_key> wanted;
+    if (goal)
+      detail::add_with_dependencies(set, *goal, recorded, wanted);
+    else
+      for (const auto& m : set.ordered())
+        if (m.app == app) detail::add_with_dependencies(set, m, recorded, wanted);
+    for (const auto& m : set.ordered())
+      if (wanted.count(m.key())) steps.push_back({&m, direction::forwards});
+    return steps;
+  }
+
+  // Backwards: unapply the app's applied migrations after the goal (all for "zero"),
+  // latest first.
+  std::set<migration_key> undo;
   for (const auto& m : set.ordered())
-    if (m.app == *target.app) detail::add_with_dependencies(set, m, recorded, wanted);
-  for (const auto& m : set.ordered())
-    if (wanted.count(m.key())) steps.push_back({&m, direction::forwards});
+    if (m.app == app && recorded.count(m.key()) && (!goal || m.number > goal->number)) undo.insert(m.key());
+  for (const auto& m : set.ordered()) {
+    if (!recorded.count(m.key()) || undo.count(m.key())) continue;
+    for (const auto& dep : m.depends)
+      if (undo.count(dep))
+        throw plan_error("cannot unapply " + dep.str() + ".sql: " + m.file() + " is applied and depends on it");
+  }
+  for (auto it = set.ordered().rbegin(); it != set.ordered().rend(); ++it) {
+    if (!undo.count(it->key())) continue;
+    if (!it->down_sql) throw plan_error("cannot unapply " + it->file() + ": " + it->down_file() + " does not exist");
+    steps.push_back({&*it, direction::backwards});
+  }
   return steps;
 }
 
@@ -1202,7 +1305,7 @@ inline std::vector<plan_step> make_plan(const migration_set& set, const std::vec
 //     name       TEXT NOT NULL,
 //     isolation  TEXT NOT NULL,      -- 'database' | 'schema'
 //     location   TEXT NOT NULL,      -- file / database name / conninfo, or schema name
-//     status     TEXT NOT NULL,      -- 'active' | 'disabled'
+//     status     TEXT NOT NULL,      -- 'active' | 'disabled' | 'incomplete'
 //     created_at TEXT NOT NULL)      -- ISO 8601 UTC
 
 #include <optional>
@@ -1254,7 +1357,7 @@ class SqlCatalog {
                                " (tenant_id TEXT PRIMARY KEY, name TEXT NOT NULL,"
                                " isolation TEXT NOT NULL CHECK (isolation IN ('database', 'schema')),"
                                " location TEXT NOT NULL,"
-                               " status TEXT NOT NULL CHECK (status IN ('active', 'disabled')),"
+                               " status TEXT NOT NULL CHECK (status IN ('active', 'disabled', 'incomplete')),"
                                " created_at TEXT NOT NULL)");
   }
 
@@ -1303,7 +1406,7 @@ class SqlCatalog {
         throw usage_error("tenant registry: tenant '" + t.id + "' has isolation '" + iso +
                           "' (expected database or schema)");
       if (!parsed_status)
-        throw usage_error("tenant registry: tenant '" + t.id + "' has status '" + st + "' (expected active or disabled)");
+        throw usage_error("tenant registry: tenant '" + t.id + "' has status '" + st + "' (expected active, disabled or incomplete)");
       t.isolation = *parsed_iso;
       t.status = *parsed_status;
       t.location = r.at(3).value_or("");
@@ -1838,6 +1941,7 @@ inline master_url parse_master_url(std::string_view url) {
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <chrono>
 #include <set>
 #include <string>
@@ -1857,6 +1961,41 @@ struct migrator_options {
   // How long to wait for a tenant locked by another run before skipping it
   // (adapters with a per-tenant lock only).
   std::chrono::milliseconds lock_wait{5000};
+  // Per-migration limits, for adapters that support them (PostgreSQL's
+  // SET LOCAL lock_timeout / statement_timeout). Zero: no limit.
+  std::chrono::milliseconds lock_timeout{0};
+  std::chrono::milliseconds statement_timeout{0};
+  // Record (or remove) history rows without running any SQL (--fake).
+  bool fake = false;
+};
+
+// One migration as a tenant's history sees it (showmigrations).
+struct migration_state {
+  migration_key key;
+  bool applied = false;
+  std::string applied_at;    // empty when not applied
+  bool in_set = true;        // false: recorded, but the set no longer has it
+  bool checksum_ok = true;   // false: the file changed after it was applied
+  std::string file() const { return key.str() + ".sql"; }
+};
+
+struct tenant_state {
+  std::string tenant_id;
+  std::vector<migration_state> migrations;  // set order, then recorded ones missing from the set
+  std::string error;                        // the tenant could not be read
+
+  std::size_t pending() const noexcept {
+    std::size_t n = 0;
+    for (const auto& m : migrations) n += m.in_set && !m.applied;
+    return n;
+  }
+};
+
+// What a run would do to one tenant (--plan).
+struct tenant_plan {
+  std::string tenant_id;
+  std::vector<plan_step> steps;
+  std::string error;  // the tenant cannot be planned: its history, its lock, a refused step
 };
 
 // Which tenants a run covers: all active ones, or only some.
@@ -1907,7 +2046,7 @@ class TenantMigrator {
         throw usage_error("Tenant '" + id + "' does not exist");
     std::vector<tenant> out;
     for (auto& t : all) {
-      if (t.status != tenant_status::active) continue;
+      if (t.status == tenant_status::disabled) continue;
       if (!selection.only.empty() &&
           std::find(selection.only.begin(), selection.only.end(), t.id) == selection.only.end())
         continue;
@@ -1917,11 +2056,95 @@ class TenantMigrator {
     return out;
   }
 
-  // Migrates every selected active tenant of `catalog`.
+  // Migrates every selected active (or incomplete) tenant of `catalog`. An
+  // incomplete tenant that succeeds is marked active, if the catalog is writable.
   template <Catalog C>
   run_summary migrate_all(C& catalog, const migration_set& set, const tenant_selection& selection = {},
                           const migration_target& target = {}) {
-    return run(select_tenants(catalog, selection), set, target);
+    auto tenants = select_tenants(catalog, selection);
+    auto summary = run(tenants, set, target);
+    mark_complete(catalog, tenants, summary);
+    return summary;
+  }
+
+  // After a run: tenants created incomplete that now succeeded become active.
+  template <Catalog C>
+  static void mark_complete(C& catalog, const std::vector<tenant>& tenants, const run_summary& summary) {
+    if constexpr (WritableCatalog<C>) {
+      for (const auto& r : summary.tenants) {
+        if (!r.succeeded()) continue;
+        for (const auto& t : tenants)
+          if (t.id == r.tenant_id && t.status == tenant_status::incomplete) catalog.set_status(t.id, tenant_status::active);
+      }
+    }
+  }
+
+  // What migrating `t` to `target` would do, without changing anything.
+  tenant_plan plan_tenant(const tenant& t, const migration_set& set, const migration_target& target = {}) {
+    tenant_plan plan{t.id, {}, {}};
+    try {
+      with_tenant(t, [&](auto& connection, const tenant_scope& scope) {
+        auto history = read_history_if_any(connection, scope.history_table);
+        if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
+        plan.steps = make_plan(set, history, target);
+      });
+    } catch (const std::exception& e) {
+      plan.error = e.what();
+    }
+    return plan;
+  }
+
+  // Applied and pending migrations of `t`, read-only (showmigrations).
+  tenant_state inspect_tenant(const tenant& t, const migration_set& set) {
+    tenant_state state{t.id, {}, {}};
+    try {
+      with_tenant(t, [&](auto& connection, const tenant_scope& scope) {
+        auto history = read_history_if_any(connection, scope.history_table);
+        std::map<migration_key, const applied_migration*> recorded;
+        for (const auto& a : history) recorded[a.key] = &a;
+        for (const auto& m : set.ordered()) {
+          migration_state ms;
+          ms.key = m.key();
+          if (auto it = recorded.find(m.key()); it != recorded.end()) {
+            ms.applied = true;
+            ms.applied_at = it->second->applied_at;
+            ms.checksum_ok = it->second->checksum == m.checksum;
+          }
+          state.migrations.push_back(std::move(ms));
+        }
+        for (const auto& a : history)
+          if (!set.find(a.key)) state.migrations.push_back({a.key, true, a.applied_at, false, true});
+      });
+    } catch (const std::exception& e) {
+      state.error = e.what();
+    }
+    return state;
+  }
+
+  // Accepts the current files' checksums for `t`'s applied migrations, after
+  // an operator has checked that the changes are harmless (--repair). Returns
+  // the migrations whose recorded checksum changed. Throws on failure.
+  std::vector<migration_key> repair_tenant(const tenant& t, const migration_set& set) {
+    std::vector<migration_key> repaired;
+    with_tenant(t, [&](auto& connection, const tenant_scope& scope) {
+      with_tenant_lock(connection, scope, [&] {
+        connection.begin();
+        try {
+          for (const auto& a : read_history_if_any(connection, scope.history_table)) {
+            const migration* m = set.find(a.key);
+            if (!m || m->checksum == a.checksum) continue;
+            connection.query("UPDATE " + scope.history_table + " SET checksum = $1 WHERE app = $2 AND name = $3",
+                             {m->checksum, a.key.app, a.key.name});
+            repaired.push_back(a.key);
+          }
+          connection.commit();
+        } catch (...) {
+          connection.rollback();
+          throw;
+        }
+      });
+    });
+    return repaired;
   }
 
   // Migrates `tenants` in the given order, reporting a whole run.
@@ -1952,10 +2175,7 @@ class TenantMigrator {
     result.tenant_id = t.id;
     reporter_.on(tenant_started{t, index, total});
     try {
-      if (auto why = validate_tenant_id(t.id); !why.empty()) throw error(why);
-      auto target_location = IsolationStrategy::connection_target(connections_.adapter(), t, options_.master_location);
-      connections_.with_connection(target_location, [&](auto& connection) {
-        auto scope = IsolationStrategy::enter(connection, t);
+      with_tenant(t, [&](auto& connection, const tenant_scope& scope) {
         with_tenant_lock(connection, scope, [&] {
           ensure_history_table(connection, scope.history_table);
           auto history = read_history(connection, scope.history_table);
@@ -1989,6 +2209,28 @@ class TenantMigrator {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   }
 
+  // Connects to `t`'s database or schema and calls f(connection, scope).
+  template <class F>
+  void with_tenant(const tenant& t, F&& f) {
+    if (auto why = validate_tenant_id(t.id); !why.empty()) throw error(why);
+    auto target_location = IsolationStrategy::connection_target(connections_.adapter(), t, options_.master_location);
+    connections_.with_connection(target_location, [&](auto& connection) {
+      auto scope = IsolationStrategy::enter(connection, t);
+      f(connection, scope);
+    });
+  }
+
+  // The history, or nothing when the tenant has no history table yet (read-only paths).
+  template <class Connection>
+  static std::vector<applied_migration> read_history_if_any(Connection& connection, const std::string& table) {
+    try {
+      connection.query("SELECT 1 FROM " + table + " WHERE 1 = 0", {});
+    } catch (const database_error&) {
+      return {};
+    }
+    return read_history(connection, table);
+  }
+
   // Holds the adapter's per-tenant lock (if it has one) around `body`.
   template <class Connection, class Body>
   void with_tenant_lock(Connection& connection, const tenant_scope& scope, Body&& body) {
@@ -2017,21 +2259,30 @@ class TenantMigrator {
   void apply_step(Connection& connection, const tenant_scope& scope, const tenant& t, const plan_step& step,
                   tenant_result& result) {
     const migration& m = *step.what;
+    const bool forwards = step.way == direction::forwards;
     reporter_.on(migration_started{t, m, step.way});
     auto started = std::chrono::steady_clock::now();
+    // The SQL, then the history change, as one unit.
+    auto run_and_record = [&] {
+      if (!options_.fake) connection.execute_script(forwards ? m.sql : *m.down_sql);
+      if (forwards)
+        record_applied(connection, scope.history_table, m, detail::iso8601_now(), elapsed_since(started).count());
+      else
+        remove_record(connection, scope.history_table, m.key());
+    };
     bool by_other_run = false;
     try {
-      if (m.transactional) {
+      if (m.transactional || options_.fake) {
         connection.begin();
         try {
+          if constexpr (requires { connection.set_local_timeouts(options_.lock_timeout, options_.statement_timeout); })
+            connection.set_local_timeouts(options_.lock_timeout, options_.statement_timeout);
           // Re-checked under the transaction's lock: a concurrent run may have
-          // applied it since the history was read.
-          if (is_recorded(connection, scope.history_table, m.key())) {
+          // done this step since the history was read.
+          if (is_recorded(connection, scope.history_table, m.key()) == forwards) {
             by_other_run = true;
           } else {
-            connection.execute_script(m.sql);
-            record_applied(connection, scope.history_table, m, detail::iso8601_now(),
-                           elapsed_since(started).count());
+            run_and_record();
             if (int sig = stop_requested())
               throw detail::interrupted_error("interrupted by signal " + std::to_string(sig) + "; " + m.file() +
                                               " was rolled back");
@@ -2046,22 +2297,204 @@ class TenantMigrator {
           throw;
         }
       } else {
-        connection.execute_script(m.sql);
-        record_applied(connection, scope.history_table, m, detail::iso8601_now(), elapsed_since(started).count());
+        run_and_record();
       }
     } catch (const std::exception& e) {
       reporter_.on(migration_failed{t, m, e.what(), step.way});
       if (dynamic_cast<const detail::interrupted_error*>(&e)) throw;
-      result.error = m.file() + ": " + e.what();
+      result.error = (forwards ? m.file() : m.down_file()) + ": " + e.what();
       throw;
     }
     if (!by_other_run) ++result.applied;
-    reporter_.on(migration_applied{t, m, elapsed_since(started), step.way, by_other_run});
+    reporter_.on(migration_applied{t, m, elapsed_since(started), step.way, by_other_run, options_.fake});
   }
 
   ConnectionPolicy connections_;
   R reporter_;
   migrator_options options_;
 };
+
+}  // namespace tenant_migrator
+// ---- provisioning.hpp ----
+// Creating and deleting tenants: the master row plus the tenant's database or
+// schema, all or nothing (createtenant, deletetenant).
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+
+namespace tenant_migrator {
+
+// The location a new tenant gets when none is given: SQLite `<id>.db` beside
+// the master; a schema or PostgreSQL database named like the id, '-' -> '_'.
+template <DatabaseAdapter A>
+std::string default_location(const tenant& t) {
+  if (t.isolation == isolation_kind::database && !A::supports_schemas) return t.id + ".db";
+  std::string name = t.id;
+  for (auto& c : name)
+    if (c == '-') c = '_';
+  if (!name.empty() && name.front() >= '0' && name.front() <= '9') name = "t_" + name;
+  return name;
+}
+
+// Where a tenant's storage is, for messages: "database 'acme.db'", "schema 'acme'".
+inline std::string describe_storage(const tenant& t) {
+  return (t.isolation == isolation_kind::schema ? "Schema '" : "Database '") + t.location + "'";
+}
+
+// Checks a new tenant before anything is written. Fills in the default location.
+template <DatabaseAdapter A, Catalog C>
+void check_new_tenant(C& catalog, tenant& t) {
+  if (auto why = validate_tenant_id(t.id); !why.empty()) throw usage_error(why);
+  if (t.name.empty()) throw usage_error("tenant '" + t.id + "' needs a name (--name)");
+  if (t.isolation == isolation_kind::schema && !A::supports_schemas)
+    throw usage_error("schema isolation needs a PostgreSQL master; this master has no schemas");
+  if (t.location.empty()) t.location = default_location<A>(t);
+  if (t.isolation == isolation_kind::schema) {
+    if (auto why = validate_sql_name(t.location); !why.empty()) throw usage_error(why);
+  }
+  if (catalog.find_tenant(t.id)) throw usage_error("Tenant '" + t.id + "' already exists");
+  for (const auto& other : catalog.list_tenants())
+    if (other.isolation == t.isolation && other.location == t.location)
+      throw usage_error("tenant '" + other.id + "' already uses " + describe_storage(t));
+}
+
+// Registers `t` in the catalog (status incomplete until migrated, or as given)
+// and creates its database or schema. If creating the storage fails, the row
+// is removed again and the error rethrown: nothing is left behind.
+// `say` receives one line per step done ("Tenant 'acme' registered", ...).
+template <ProvisioningAdapter A, WritableCatalog C, class MasterConnection>
+void provision_tenant(A& adapter, C& catalog, MasterConnection& master, const tenant& t,
+                      std::string_view master_location, const std::function<void(const std::string&)>& say) {
+  tenant row = t;
+  if (row.created_at.empty()) row.created_at = detail::iso8601_now();
+  catalog.add_tenant(row);
+  try {
+    if (t.isolation == isolation_kind::schema) {
+      if constexpr (requires { master.create_schema(t.location); }) {
+        master.create_schema(t.location);
+      } else {
+        throw error("this database has no schemas");
+      }
+    } else {
+      adapter.create_database(adapter.tenant_database_location(master_location, t.location));
+    }
+  } catch (...) {
+    try {
+      catalog.remove_tenant(t.id);
+    } catch (...) {
+      // Reported below with the original error; the row stays for the operator.
+    }
+    throw;
+  }
+  say("Tenant '" + t.id + "' registered");
+  say(describe_storage(t) + " created");
+}
+
+// Removes `t` from the catalog; with drop_data also drops its database or schema.
+template <ProvisioningAdapter A, WritableCatalog C, class MasterConnection>
+void delete_tenant(A& adapter, C& catalog, MasterConnection& master, const tenant& t, std::string_view master_location,
+                   bool drop_data) {
+  if (drop_data) {
+    if (t.isolation == isolation_kind::schema) {
+      if (auto why = validate_sql_name(t.location); !why.empty()) throw usage_error(why);
+      if constexpr (requires { master.drop_schema(t.location); }) master.drop_schema(t.location);
+      else throw error("this database has no schemas");
+    } else {
+      adapter.drop_database(adapter.tenant_database_location(master_location, t.location));
+    }
+  }
+  catalog.remove_tenant(t.id);
+}
+
+}  // namespace tenant_migrator
+// ---- output/tenant_list.hpp ----
+// Listing tenants for people (an aligned table) and for spreadsheets (CSV).
+// Locations are shown with any password masked: they may be connection strings.
+// JSON is in output/tenant_list_json.hpp (kept apart: it needs the JSON library).
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace tenant_migrator {
+
+// The columns every format shows, in order, as strings.
+inline std::array<std::string, 6> tenant_columns(const tenant& t) {
+  return {t.id, t.name, std::string(to_string(t.isolation)), redact_connection_string(t.location),
+          std::string(to_string(t.status)), t.created_at};
+}
+inline constexpr std::array<std::string_view, 6> tenant_column_titles = {"Tenant ID", "Name", "Isolation",
+                                                                         "Location", "Status", "Created"};
+
+namespace detail {
+// Display width in code points (good enough for names; no East Asian widths).
+inline std::size_t display_width(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xc0) != 0x80;
+  return n;
+}
+// Control characters would break a table's alignment or a terminal: shown as '?'.
+inline std::string printable(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return out;
+}
+}  // namespace detail
+
+// An aligned table with a header row, or "No tenants found." when empty.
+inline std::string format_tenant_table(const std::vector<tenant>& tenants) {
+  if (tenants.empty()) return "No tenants found.\n";
+  std::vector<std::array<std::string, 6>> rows;
+  std::array<std::size_t, 6> width{};
+  for (std::size_t c = 0; c < 6; ++c) width[c] = tenant_column_titles[c].size();
+  for (const auto& t : tenants) {
+    auto cols = tenant_columns(t);
+    for (auto& v : cols) v = detail::printable(v);
+    for (std::size_t c = 0; c < 6; ++c) width[c] = std::max(width[c], detail::display_width(cols[c]));
+    rows.push_back(std::move(cols));
+  }
+  auto line = [&](auto const& cells) {
+    std::string out;
+    for (std::size_t c = 0; c < 6; ++c) {
+      std::string cell(cells[c]);
+      out += cell;
+      if (c + 1 < 6) out += std::string(width[c] - detail::display_width(cell) + 2, ' ');
+    }
+    return out + "\n";
+  };
+  std::string out = line(tenant_column_titles);
+  std::string rule;
+  for (std::size_t c = 0; c < 6; ++c) rule += std::string(width[c], '-') + (c + 1 < 6 ? "  " : "");
+  out += rule + "\n";
+  for (const auto& r : rows) out += line(r);
+  return out;
+}
+
+// One CSV field, quoted as RFC 4180 asks when it holds , " CR or LF.
+inline std::string csv_field(std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// A header row (tenant_id,name,isolation,location,status,created_at), then one row per tenant; LF line ends.
+inline std::string format_tenant_csv(const std::vector<tenant>& tenants) {
+  std::string out = "tenant_id,name,isolation,location,status,created_at\n";
+  for (const auto& t : tenants) {
+    auto cols = tenant_columns(t);
+    for (std::size_t c = 0; c < 6; ++c) out += csv_field(cols[c]) + (c + 1 < 6 ? "," : "\n");
+  }
+  return out;
+}
 
 }  // namespace tenant_migrator

@@ -6,7 +6,7 @@
 //     name       TEXT NOT NULL,
 //     isolation  TEXT NOT NULL,      -- 'database' | 'schema'
 //     location   TEXT NOT NULL,      -- file / database name / conninfo, or schema name
-//     status     TEXT NOT NULL,      -- 'active' | 'disabled'
+//     status     TEXT NOT NULL,      -- 'active' | 'disabled' | 'incomplete'
 //     created_at TEXT NOT NULL)      -- ISO 8601 UTC
 #pragma once
 
@@ -39,7 +39,7 @@ class SqlCatalog {
                                " (tenant_id TEXT PRIMARY KEY, name TEXT NOT NULL,"
                                " isolation TEXT NOT NULL CHECK (isolation IN ('database', 'schema')),"
                                " location TEXT NOT NULL,"
-                               " status TEXT NOT NULL CHECK (status IN ('active', 'disabled')),"
+                               " status TEXT NOT NULL CHECK (status IN ('active', 'disabled', 'incomplete')),"
                                " created_at TEXT NOT NULL)");
   }
 
@@ -88,7 +88,7 @@ class SqlCatalog {
         throw usage_error("tenant registry: tenant '" + t.id + "' has isolation '" + iso +
                           "' (expected database or schema)");
       if (!parsed_status)
-        throw usage_error("tenant registry: tenant '" + t.id + "' has status '" + st + "' (expected active or disabled)");
+        throw usage_error("tenant registry: tenant '" + t.id + "' has status '" + st + "' (expected active, disabled or incomplete)");
       t.isolation = *parsed_iso;
       t.status = *parsed_status;
       t.location = r.at(3).value_or("");

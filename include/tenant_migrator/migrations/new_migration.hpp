@@ -1,0 +1,47 @@
+// makemigration: a new, empty migration file with the next number of its app.
+#pragma once
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <system_error>
+
+#include "../errors.hpp"
+#include "migration_file.hpp"
+
+namespace tenant_migrator {
+
+// Writes <dir>/<app>/<next NNNN>_<slug>.sql and returns its path. The file
+// holds a header comment (and, for an app's later migrations, a commented
+// `-- depends:` hint); the SQL is the user's to write. Never overwrites.
+inline std::filesystem::path write_new_migration(const std::filesystem::path& dir, const std::string& app,
+                                                 const std::string& slug) {
+  namespace fs = std::filesystem;
+  if (auto why = validate_app_label(app); !why.empty()) throw usage_error("app '" + app + "': " + why);
+  if (slug.empty() || slug.size() > 58 || !detail::is_lower_alnum_underscore(slug))
+    throw usage_error("slug '" + slug + "': use 1-58 of a-z, 0-9 and _");
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw usage_error("migrations folder '" + dir.string() + "' does not exist or is not a folder");
+  int last = 0;
+  if (fs::is_directory(dir / app, ec))
+    for (const auto& entry : fs::directory_iterator(dir / app, ec)) {
+      auto parsed = parse_migration_filename(entry.path().filename().string());
+      if (parsed.error.empty()) last = std::max(last, parsed.number);
+    }
+  if (last >= 9999) throw usage_error("app '" + app + "' already has migration 9999");
+  char number[16];
+  std::snprintf(number, sizeof number, "%04d", last + 1);
+  fs::path path = dir / app / (std::string(number) + "_" + slug + ".sql");
+  if (fs::exists(path, ec)) throw usage_error("'" + path.string() + "' already exists");
+  fs::create_directories(path.parent_path(), ec);
+  std::ofstream out(path, std::ios::binary | std::ios::app);  // app: never truncates
+  out << "-- " << app << "/" << number << "_" << slug << "\n"
+      << "-- Optional directives go on comment lines before the SQL, e.g. \"-- depends: users/0001_initial\".\n"
+      << "\n";
+  if (!out) throw usage_error("cannot write '" + path.string() + "'");
+  return path;
+}
+
+}  // namespace tenant_migrator
