@@ -7,7 +7,9 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fmt/format.h>
 #include <functional>
+#include <memory>
 #include <map>
 #include <random>
 #include <set>
@@ -648,4 +650,53 @@ TEST_CASE("transaction: off migrations run outside a transaction, recorded only 
     CHECK(s.tenants[0].error ==
           "users/0004_two.sql: 25001: CREATE INDEX CONCURRENTLY cannot run inside a transaction block (line 2)");
   }
+}
+
+namespace {
+// Counts the connections a run asks its policy for.
+template <class Inner>
+struct CountingPolicy {
+  using adapter_type = typename Inner::adapter_type;
+  Inner inner;
+  std::shared_ptr<int> calls = std::make_shared<int>(0);
+  CountingPolicy() = default;
+  explicit CountingPolicy(adapter_type adapter) : inner(std::move(adapter)) {}
+  adapter_type& adapter() { return inner.adapter(); }
+  template <class F>
+  decltype(auto) with_connection(const std::string& target, F&& f) {
+    ++*calls;
+    return inner.with_connection(target, std::forward<F>(f));
+  }
+};
+}  // namespace
+
+TEST_CASE("fast path: up-to-date schema tenants are read with one connection, not one each") {
+  installation inst;
+  const int n = 40;
+  for (int i = 0; i < n; ++i) inst.add_schema(fmt::format("t{:03}", i));
+  using Policy = CountingPolicy<FreshConnectionPerTenant<PostgresqlAdapter>>;
+  std::ostringstream out;
+  Policy first;
+  REQUIRE(inst.run<PerTenantIsolation, Policy>(out, {}, &first).all_succeeded());
+  CHECK(*first.calls == n + 1);  // nothing known yet: the read, then every tenant
+
+  Policy second;
+  std::ostringstream again;
+  auto s = inst.run<PerTenantIsolation, Policy>(again, {}, &second);
+  CHECK(s.all_succeeded());
+  CHECK(s.tenants.size() == n);
+  CHECK(s.tenants[7].outcome == tenant_outcome::up_to_date);
+  CHECK(*second.calls == 1);
+  CHECK(again.str().find("  No migrations to apply.\nOK Tenant 't007' is up to date.\n") != std::string::npos);
+
+  // A tenant whose history no longer fits takes the normal path and fails there.
+  inst.open("t003").query("UPDATE tenant_migrator_history SET checksum = 'x' WHERE name = '0001_initial' AND app = 'users'", {});
+  write_file(inst.dir / "migrations/users/0003_more.sql", "CREATE TABLE more (id INTEGER);\n");
+  Policy third;
+  std::ostringstream o3;
+  auto s3 = inst.run<PerTenantIsolation, Policy>(o3, {}, &third);
+  CHECK(*third.calls == n + 1);  // all pending now
+  auto results = by_id(s3);
+  CHECK(results["t003"].outcome == tenant_outcome::failed);
+  CHECK(results["t004"].outcome == tenant_outcome::migrated);
 }

@@ -8,21 +8,7 @@ manage=$1
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-pass() { echo "ok   - $1"; }
-fail() { echo "FAIL - $1"; failures=$((failures + 1)); }
-expect_status() {
-  local name=$1 want=$2; shift 2
-  "$@" >"$work/out" 2>&1; local got=$?
-  if [ "$got" = "$want" ]; then pass "$name (exit $got)"; else fail "$name: exit $got, expected $want"; sed 's/^/    /' "$work/out"; fi
-}
-expect_output() {
-  if python3 -c 'import sys; sys.exit(0 if sys.argv[1] in open(sys.argv[2], encoding="utf-8", errors="replace").read() else 1)' "$2" "$work/out"; then
-    pass "$1"; else fail "$1: output lacks '$2'"; sed 's/^/    /' "$work/out"; fi
-}
-expect_no_output() {
-  if grep -qF -- "$2" "$work/out"; then fail "$1: output has '$2'"; sed 's/^/    /' "$work/out"; else pass "$1"; fi
-}
+source "$here/lib.sh"
 schema_of() { sqlite3 "$work/demo/$1.db" "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"; }
 history_of() { sqlite3 "$work/demo/$1.db" "SELECT app || '/' || name || ' ' || checksum FROM tenant_migrator_history ORDER BY app, name"; }
 
@@ -184,5 +170,4 @@ expect_status "bad slug" 2 "$manage" makemigration users Add-Phone
 expect_status "empty migration is caught before running" 2 "$manage" migratealltenants
 expect_output "names the empty file" "users/0003_add_phone.sql: empty migration"
 
-echo "$failures failure(s)"
-[ "$failures" = 0 ]
+finish

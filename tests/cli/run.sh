@@ -6,18 +6,7 @@ manage=$1
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-pass() { echo "ok   - $1"; }
-fail() { echo "FAIL - $1"; failures=$((failures + 1)); }
-# expect_status NAME STATUS CMD... : runs CMD, captures out+err in $work/out
-expect_status() {
-  local name=$1 want=$2; shift 2
-  "$@" >"$work/out" 2>&1; local got=$?
-  if [ "$got" = "$want" ]; then pass "$name (exit $got)"; else fail "$name: exit $got, expected $want"; sed 's/^/    /' "$work/out"; fi
-}
-expect_output() {  # NAME SUBSTRING (may span lines)
-  if python3 -c 'import sys; sys.exit(0 if sys.argv[1] in open(sys.argv[2], encoding="utf-8", errors="replace").read() else 1)' "$2" "$work/out"; then pass "$1"; else fail "$1: output lacks '$2'"; sed 's/^/    /' "$work/out"; fi
-}
+source "$here/lib.sh"
 fresh_demo() { rm -rf "$work/demo"; "$manage" demo "$work/demo" >/dev/null || fail "manage demo"; }
 run_all() { "$manage" migratealltenants --master "sqlite:$work/demo/master.db" --migrations "$work/demo/migrations" "$@"; }
 
@@ -87,5 +76,4 @@ expect_output "help lists --format" "--format"
 expect_status "--version" 0 "$manage" --version
 expect_output "version" "manage (TenantMigrator) "
 
-echo "$failures failure(s)"
-[ "$failures" = 0 ]
+finish

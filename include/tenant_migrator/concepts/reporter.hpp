@@ -1,4 +1,5 @@
-// The Reporter concept: receives every event of a run (reporting/events.hpp).
+// The Reporter concept: receives every event of a run (reporting/events.hpp,
+// docs/concepts/reporter.md).
 //
 // Minimal complete definition: `void on(const E&)` for each event type E below.
 // Derive from NullReporter (and write `using NullReporter::on;`) to handle
@@ -10,17 +11,19 @@
 
 namespace tenant_migrator {
 
+namespace requirement {
+
+template <class R, class Event>
+concept reporter_handles = requires(R& reporter, const Event& event) { reporter.on(event); };
+
+}  // namespace requirement
+
 template <class R>
-concept Reporter = requires(R& r, const tenant& t, const migration& m, const tenant_result& tr,
-                            const run_summary& s) {
-  r.on(run_started{0, 0});
-  r.on(tenant_started{t, 0, 0});
-  r.on(migration_started{t, m});
-  r.on(migration_applied{t, m, {}});
-  r.on(migration_failed{t, m, {}});
-  r.on(tenant_finished{t, tr, 0, 0});
-  r.on(run_finished{s});
-};
+concept Reporter = requirement::reporter_handles<R, run_started> && requirement::reporter_handles<R, tenant_started> &&
+                   requirement::reporter_handles<R, migration_started> &&
+                   requirement::reporter_handles<R, migration_applied> &&
+                   requirement::reporter_handles<R, migration_failed> &&
+                   requirement::reporter_handles<R, tenant_finished> && requirement::reporter_handles<R, run_finished>;
 
 // Ignores every event; a base for reporters that care about a few.
 struct NullReporter {
@@ -32,5 +35,24 @@ struct NullReporter {
   void on(const tenant_finished&) {}
   void on(const run_finished&) {}
 };
+
+// Spells out, one static_assert per event, why R is not a Reporter.
+// (A macro because a static_assert message must be a string literal.)
+#define TENANT_MIGRATOR_REQUIRE_HANDLER(event)                                                   \
+  static_assert(requirement::reporter_handles<R, event>,                                         \
+                "Reporter: missing `void on(const " #event "&)` (derive from NullReporter and " \
+                "write `using NullReporter::on;` to ignore the events you do not handle)")
+template <class R>
+constexpr bool check_reporter() {
+  TENANT_MIGRATOR_REQUIRE_HANDLER(run_started);
+  TENANT_MIGRATOR_REQUIRE_HANDLER(tenant_started);
+  TENANT_MIGRATOR_REQUIRE_HANDLER(migration_started);
+  TENANT_MIGRATOR_REQUIRE_HANDLER(migration_applied);
+  TENANT_MIGRATOR_REQUIRE_HANDLER(migration_failed);
+  TENANT_MIGRATOR_REQUIRE_HANDLER(tenant_finished);
+  TENANT_MIGRATOR_REQUIRE_HANDLER(run_finished);
+  return true;
+}
+#undef TENANT_MIGRATOR_REQUIRE_HANDLER
 
 }  // namespace tenant_migrator

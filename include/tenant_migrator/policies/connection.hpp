@@ -1,17 +1,14 @@
-// ConnectionPolicy policies: when connections are opened and closed
-// (docs/concepts/connection-policy.md).
-//
-// A policy P provides:
-//   using adapter_type = ...;                       // a DatabaseAdapter
-//   adapter_type& adapter();
-//   template <class F> decltype(auto) with_connection(const std::string& target, F&& f);
-//     // calls f(connection&) with a connection to `target`
+// The ConnectionPolicy models we ship: when connections are opened and
+// closed. The concept, and what a policy of your own provides, is in
+// concepts/connection_policy.hpp (docs/concepts/connection-policy.md).
 #pragma once
 
 #include <map>
 #include <string>
+#include <type_traits>
 #include <utility>
 
+#include "../concepts/connection_policy.hpp"
 #include "../concepts/database_adapter.hpp"
 
 namespace tenant_migrator {

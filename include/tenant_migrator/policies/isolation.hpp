@@ -1,30 +1,18 @@
-// IsolationStrategy policies: where a tenant's data lives and how a
-// connection is pointed at it (docs/concepts/isolation-strategy.md).
-//
-// A strategy S provides:
-//   static constexpr bool needs_schemas;          // true: only with SchemaCapableAdapter
-//   template <DatabaseAdapter A>
-//   static std::string connection_target(const A&, const tenant&, std::string_view master_location);
-//   template <DatabaseConnection C>
-//   static tenant_scope enter(C&, const tenant&);  // positions the connection, names the history table
-// Both throw tenant_migrator::error with a one-line reason; the tenant then fails.
+// The IsolationStrategy models we ship: where a tenant's data lives and how a
+// connection is pointed at it. The concept, and what a strategy of your own
+// provides, is in concepts/isolation_strategy.hpp (docs/concepts/isolation-strategy.md).
 #pragma once
 
 #include <string>
 #include <string_view>
 
 #include "../concepts/database_adapter.hpp"
+#include "../concepts/isolation_strategy.hpp"
 #include "../errors.hpp"
 #include "../history.hpp"
 #include "../tenant.hpp"
 
 namespace tenant_migrator {
-
-// What a strategy hands the migrator once a connection points at a tenant.
-struct tenant_scope {
-  std::string history_table;  // quoted, qualified where needed
-  std::string lock_key;       // identifies the tenant's space on its server
-};
 
 // Each tenant has its own database: SQLite file, PostgreSQL database.
 struct DatabasePerTenant {
