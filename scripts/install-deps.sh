@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake g++ make ccache python3
+  cmake g++ make ccache python3 python3-jsonschema
   libboost-dev libfmt-dev nlohmann-json3-dev doctest-dev libcli11-dev
   libsqlite3-dev sqlite3
   libpq-dev postgresql postgresql-client
