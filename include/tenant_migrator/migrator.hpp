@@ -222,7 +222,7 @@ class TenantMigrator {
   std::vector<migration_key> repair_tenant(const tenant& t, const migration_set& set) {
     std::vector<migration_key> repaired;
     with_tenant(t, [&](auto& connection, const tenant_scope& scope) {
-      with_tenant_lock(connection, scope, [&] {
+      with_tenant_lock(connection, scope, [&](bool) {
         connection.begin();
         try {
           for (const auto& a : read_history_if_any(connection, scope.history_table)) {
@@ -276,13 +276,13 @@ class TenantMigrator {
     reporter_.on(tenant_started{t, index, total});
     try {
       with_tenant(t, [&](auto& connection, const tenant_scope& scope) {
-        with_tenant_lock(connection, scope, [&] {
+        with_tenant_lock(connection, scope, [&](bool locked) {
           ensure_history_table(connection, scope.history_table);
           auto history = read_history(connection, scope.history_table);
           if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
           for (const auto& step : make_plan(set, history, target)) {
             if (stop_requested()) throw detail::interrupted_error("stopped before " + step.what->file());
-            apply_step(connection, scope, t, step, result);
+            apply_step(connection, scope, t, step, result, locked);
           }
         });
       });
@@ -385,7 +385,8 @@ class TenantMigrator {
     return read_history(connection, table);
   }
 
-  // Holds the adapter's per-tenant lock (if it has one) around `body`.
+  // Holds the adapter's per-tenant lock (if it has one) around `body`, which
+  // learns whether it holds one: body(bool locked).
   template <class Connection, class Body>
   void with_tenant_lock(Connection& connection, const tenant_scope& scope, Body&& body) {
     if constexpr (requires { connection.try_lock_tenant(scope.lock_key, options_.lock_wait); }) {
@@ -401,17 +402,19 @@ class TenantMigrator {
           }
         }
       } unlock{connection, scope.lock_key};
-      body();
+      body(true);
     } else {
-      body();
+      body(false);
     }
   }
 
   // Runs one step in a transaction with its history change; on any failure
   // the transaction is rolled back, the failure reported, and rethrown.
   template <class Connection>
+  // `locked`: this run holds the tenant's lock, so no concurrent run can have
+  // done the step since the history was read, and the re-check is skipped.
   void apply_step(Connection& connection, const tenant_scope& scope, const tenant& t, const plan_step& step,
-                  tenant_result& result) {
+                  tenant_result& result, bool locked) {
     const migration& m = *step.what;
     const bool forwards = step.way == direction::forwards;
     reporter_.on(migration_started{t, m, step.way});
@@ -433,7 +436,7 @@ class TenantMigrator {
             connection.set_local_timeouts(options_.lock_timeout, options_.statement_timeout);
           // Re-checked under the transaction's lock: a concurrent run may have
           // done this step since the history was read.
-          if (is_recorded(connection, scope.history_table, m.key()) == forwards) {
+          if (!locked && is_recorded(connection, scope.history_table, m.key()) == forwards) {
             by_other_run = true;
           } else {
             run_and_record();
