@@ -2457,7 +2457,9 @@ class TenantMigrator {
           // Reported by the normal path.
         }
       }
-      for (auto& [server, group] : by_server) {
+      for (auto& entry : by_server) {
+        const std::string& server = entry.first;
+        const std::vector<const tenant*>& group = entry.second;  // a plain name: lambdas may capture it
         if (group.size() < 2) continue;
         try {
           connections_.with_connection(server, [&](auto& connection) {
