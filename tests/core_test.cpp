@@ -356,3 +356,19 @@ TEST_CASE("a stop signal rolls back the migration in flight and starts no other 
   CHECK(summary.not_processed == 2);
   CHECK((*adapter.databases)["acme"]->history.empty());
 }
+
+TEST_CASE("backwards plans need .down.sql files, unless nothing will run (--fake)") {
+  temp_dir d;
+  write_file(d / "users/0001_initial.sql", "SELECT 1;");
+  write_file(d / "users/0002_b.sql", "SELECT 2;");
+  auto set = load_migration_directory(d.path());
+  std::vector<applied_migration> history;
+  for (const auto& m : set.ordered()) history.push_back({m.key(), m.checksum, "t", 1});
+  migration_target zero{"users", "zero"};
+  CHECK_THROWS_WITH_AS(make_plan(set, history, zero),
+                       "cannot unapply users/0002_b.sql: users/0002_b.down.sql does not exist", plan_error);
+  auto fake = make_plan(set, history, zero, /*need_down_files=*/false);
+  REQUIRE(fake.size() == 2);
+  CHECK(fake[0].what->name == "0002_b");
+  CHECK(fake[0].way == direction::backwards);
+}

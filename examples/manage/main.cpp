@@ -19,8 +19,11 @@ namespace tmig = tenant_migrator;
 
 namespace {
 
+// First signal: stop after the migration in flight, which is cancelled and
+// rolled back. A second one: stop now (the database rolls back on its own).
 extern "C" void on_stop_signal(int sig) {
-  if (manage::stop_signal.exchange(sig) != 0) std::_Exit(128 + sig);  // a second signal: stop now
+  if (manage::stop_signal.exchange(sig) != 0) std::_Exit(128 + sig);
+  tmig::interrupt_running_migration();
 }
 
 void install_signal_handlers() {

@@ -25,6 +25,7 @@
 #include "detail/clock.hpp"
 #include "errors.hpp"
 #include "history.hpp"
+#include "interrupt.hpp"
 #include "migration.hpp"
 #include "plan.hpp"
 #include "policies/connection.hpp"
@@ -93,6 +94,9 @@ struct interrupted_error : error {
   using error::error;
 };
 struct tenant_lock_busy {};
+inline std::string signal_name(int sig) {
+  return sig == 2 ? "SIGINT" : sig == 15 ? "SIGTERM" : "signal " + std::to_string(sig);
+}
 
 // Checks TenantMigrator's three policies in an order where each check can rely
 // on the previous ones, so that the first message names what is missing.
@@ -181,7 +185,7 @@ class TenantMigrator {
       with_tenant(t, [&](auto& connection, const tenant_scope& scope) {
         auto history = read_history_if_any(connection, scope.history_table);
         if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
-        plan.steps = make_plan(set, history, target);
+        plan.steps = make_plan(set, history, target, !options_.fake);
       });
     } catch (const std::exception& e) {
       plan.error = e.what();
@@ -280,7 +284,7 @@ class TenantMigrator {
           ensure_history_table(connection, scope.history_table);
           auto history = read_history(connection, scope.history_table);
           if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
-          for (const auto& step : make_plan(set, history, target)) {
+          for (const auto& step : make_plan(set, history, target, !options_.fake)) {
             if (stop_requested()) throw detail::interrupted_error("stopped before " + step.what->file());
             apply_step(connection, scope, t, step, result, locked);
           }
@@ -423,7 +427,14 @@ class TenantMigrator {
     auto started = std::chrono::steady_clock::now();
     // The SQL, then the history change, as one unit.
     auto run_and_record = [&] {
-      if (!options_.fake) connection.execute_script(forwards ? m.sql : *m.down_sql);
+      if (!options_.fake) {
+        if constexpr (requires { connection.interrupter(); }) {
+          detail::armed_interrupt armed(connection.interrupter());
+          connection.execute_script(forwards ? m.sql : *m.down_sql);
+        } else {
+          connection.execute_script(forwards ? m.sql : *m.down_sql);
+        }
+      }
       if (forwards)
         record_applied(connection, scope.history_table, m, detail::iso8601_now(), elapsed_since(started).count());
       else
@@ -443,8 +454,7 @@ class TenantMigrator {
           } else {
             run_and_record();
             if (int sig = stop_requested())
-              throw detail::interrupted_error("interrupted by signal " + std::to_string(sig) + "; " + m.file() +
-                                              " was rolled back");
+              throw detail::interrupted_error(m.file() + " was rolled back (" + detail::signal_name(sig) + ")");
           }
           connection.commit();
         } catch (...) {
@@ -459,6 +469,12 @@ class TenantMigrator {
         run_and_record();
       }
     } catch (const std::exception& e) {
+      if (int sig = stop_requested(); sig && !dynamic_cast<const detail::interrupted_error*>(&e)) {
+        // Cancelled by interrupt_running_migration(): rolled back above.
+        detail::interrupted_error interrupted(m.file() + " was rolled back (" + detail::signal_name(sig) + ")");
+        reporter_.on(migration_failed{t, m, interrupted.what(), step.way});
+        throw interrupted;
+      }
       reporter_.on(migration_failed{t, m, e.what(), step.way});
       if (dynamic_cast<const detail::interrupted_error*>(&e)) throw;
       result.error = (forwards ? m.file() : m.down_file()) + ": " + e.what();

@@ -56,9 +56,10 @@ inline void validate_target(const migration_set& set, const migration_target& ta
 }
 
 // The steps that bring a tenant with `history` to `target`.
-// Throws usage_error (see validate_target) or plan_error.
+// Throws usage_error (see validate_target) or plan_error. `need_down_files`:
+// false when no SQL will run (--fake), so a missing .down.sql is no obstacle.
 inline std::vector<plan_step> make_plan(const migration_set& set, const std::vector<applied_migration>& history,
-                                        const migration_target& target = {}) {
+                                        const migration_target& target = {}, bool need_down_files = true) {
   validate_target(set, target);
   std::set<migration_key> recorded;
   for (const auto& a : history) recorded.insert(a.key);
@@ -96,7 +97,7 @@ inline std::vector<plan_step> make_plan(const migration_set& set, const std::vec
   }
   for (auto it = set.ordered().rbegin(); it != set.ordered().rend(); ++it) {
     if (!undo.count(it->key())) continue;
-    if (!it->down_sql) throw plan_error("cannot unapply " + it->file() + ": " + it->down_file() + " does not exist");
+    if (!it->down_sql && need_down_files) throw plan_error("cannot unapply " + it->file() + ": " + it->down_file() + " does not exist");
     steps.push_back({&*it, direction::backwards});
   }
   return steps;

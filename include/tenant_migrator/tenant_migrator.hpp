@@ -25,6 +25,7 @@
 #include "reporting/log_reporter.hpp"
 #include "reporting/combined_reporter.hpp"
 #include "connection_string.hpp"
+#include "interrupt.hpp"
 #include "migrator.hpp"
 #include "provisioning.hpp"
 #include "output/tenant_list.hpp"

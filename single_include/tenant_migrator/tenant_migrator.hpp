@@ -1329,9 +1329,10 @@ inline void validate_target(const migration_set& set, const migration_target& ta
 }
 
 // The steps that bring a tenant with `history` to `target`.
-// Throws usage_error (see validate_target) or plan_error.
+// Throws usage_error (see validate_target) or plan_error. `need_down_files`:
+// false when no SQL will run (--fake), so a missing .down.sql is no obstacle.
 inline std::vector<plan_step> make_plan(const migration_set& set, const std::vector<applied_migration>& history,
-                                        const migration_target& target = {}) {
+                                        const migration_target& target = {}, bool need_down_files = true) {
   validate_target(set, target);
   std::set<migration_key> recorded;
   for (const auto& a : history) recorded.insert(a.key);
@@ -1369,7 +1370,7 @@ inline std::vector<plan_step> make_plan(const migration_set& set, const std::vec
   }
   for (auto it = set.ordered().rbegin(); it != set.ordered().rend(); ++it) {
     if (!undo.count(it->key())) continue;
-    if (!it->down_sql) throw plan_error("cannot unapply " + it->file() + ": " + it->down_file() + " does not exist");
+    if (!it->down_sql && need_down_files) throw plan_error("cannot unapply " + it->file() + ": " + it->down_file() + " does not exist");
     steps.push_back({&*it, direction::backwards});
   }
   return steps;
@@ -2143,6 +2144,58 @@ inline master_url parse_master_url(std::string_view url) {
 }
 
 }  // namespace tenant_migrator
+// ---- interrupt.hpp ----
+// Cancelling the statement a migration is running, from a signal handler.
+//
+// While a migration's SQL runs, the migrator arms a slot with the connection's
+// interrupter (if its adapter has one: `interrupt_handle interrupter()`, e.g.
+// PQcancel, sqlite3_interrupt). interrupt_running_migration(), called from a
+// SIGINT/SIGTERM handler after it sets migrator_options::stop_signal, asks the
+// database to stop that statement; the migrator then rolls the migration back
+// and reports the run as interrupted. Without it a long statement would run to
+// its end before the rollback.
+
+#include <atomic>
+
+namespace tenant_migrator {
+
+// What a connection hands out for cancelling its running statement:
+// `cancel(target)` must be async-signal-safe.
+struct interrupt_handle {
+  void (*cancel)(void*) noexcept = nullptr;
+  void* target = nullptr;
+};
+
+namespace detail {
+inline std::atomic<void (*)(void*) noexcept> running_cancel{nullptr};
+inline std::atomic<void*> running_target{nullptr};
+
+// Arms the slot for one statement; disarms it when destroyed. The migrator
+// runs on one thread, and a signal handler interrupts that thread, so the
+// target cannot be destroyed while the handler uses it.
+class armed_interrupt {
+ public:
+  explicit armed_interrupt(interrupt_handle h) noexcept {
+    running_target.store(h.target);
+    running_cancel.store(h.cancel);
+  }
+  ~armed_interrupt() {
+    running_cancel.store(nullptr);
+    running_target.store(nullptr);
+  }
+  armed_interrupt(const armed_interrupt&) = delete;
+  armed_interrupt& operator=(const armed_interrupt&) = delete;
+};
+}  // namespace detail
+
+// Async-signal-safe: cancels the migration statement running now, if any.
+inline void interrupt_running_migration() noexcept {
+  auto cancel = detail::running_cancel.load();
+  void* target = detail::running_target.load();
+  if (cancel && target) cancel(target);
+}
+
+}  // namespace tenant_migrator
 // ---- migrator.hpp ----
 // TenantMigrator: brings tenants up to date with a migration set, one tenant
 // at a time, each migration in its own transaction with its history row.
@@ -2223,6 +2276,9 @@ struct interrupted_error : error {
   using error::error;
 };
 struct tenant_lock_busy {};
+inline std::string signal_name(int sig) {
+  return sig == 2 ? "SIGINT" : sig == 15 ? "SIGTERM" : "signal " + std::to_string(sig);
+}
 
 // Checks TenantMigrator's three policies in an order where each check can rely
 // on the previous ones, so that the first message names what is missing.
@@ -2311,7 +2367,7 @@ class TenantMigrator {
       with_tenant(t, [&](auto& connection, const tenant_scope& scope) {
         auto history = read_history_if_any(connection, scope.history_table);
         if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
-        plan.steps = make_plan(set, history, target);
+        plan.steps = make_plan(set, history, target, !options_.fake);
       });
     } catch (const std::exception& e) {
       plan.error = e.what();
@@ -2410,7 +2466,7 @@ class TenantMigrator {
           ensure_history_table(connection, scope.history_table);
           auto history = read_history(connection, scope.history_table);
           if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
-          for (const auto& step : make_plan(set, history, target)) {
+          for (const auto& step : make_plan(set, history, target, !options_.fake)) {
             if (stop_requested()) throw detail::interrupted_error("stopped before " + step.what->file());
             apply_step(connection, scope, t, step, result, locked);
           }
@@ -2553,7 +2609,14 @@ class TenantMigrator {
     auto started = std::chrono::steady_clock::now();
     // The SQL, then the history change, as one unit.
     auto run_and_record = [&] {
-      if (!options_.fake) connection.execute_script(forwards ? m.sql : *m.down_sql);
+      if (!options_.fake) {
+        if constexpr (requires { connection.interrupter(); }) {
+          detail::armed_interrupt armed(connection.interrupter());
+          connection.execute_script(forwards ? m.sql : *m.down_sql);
+        } else {
+          connection.execute_script(forwards ? m.sql : *m.down_sql);
+        }
+      }
       if (forwards)
         record_applied(connection, scope.history_table, m, detail::iso8601_now(), elapsed_since(started).count());
       else
@@ -2573,8 +2636,7 @@ class TenantMigrator {
           } else {
             run_and_record();
             if (int sig = stop_requested())
-              throw detail::interrupted_error("interrupted by signal " + std::to_string(sig) + "; " + m.file() +
-                                              " was rolled back");
+              throw detail::interrupted_error(m.file() + " was rolled back (" + detail::signal_name(sig) + ")");
           }
           connection.commit();
         } catch (...) {
@@ -2589,6 +2651,12 @@ class TenantMigrator {
         run_and_record();
       }
     } catch (const std::exception& e) {
+      if (int sig = stop_requested(); sig && !dynamic_cast<const detail::interrupted_error*>(&e)) {
+        // Cancelled by interrupt_running_migration(): rolled back above.
+        detail::interrupted_error interrupted(m.file() + " was rolled back (" + detail::signal_name(sig) + ")");
+        reporter_.on(migration_failed{t, m, interrupted.what(), step.way});
+        throw interrupted;
+      }
       reporter_.on(migration_failed{t, m, e.what(), step.way});
       if (dynamic_cast<const detail::interrupted_error*>(&e)) throw;
       result.error = (forwards ? m.file() : m.down_file()) + ": " + e.what();

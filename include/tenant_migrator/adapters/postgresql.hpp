@@ -25,6 +25,7 @@
 #include "../concepts/database_adapter.hpp"
 #include "../connection_string.hpp"
 #include "../errors.hpp"
+#include "../interrupt.hpp"
 #include "../tenant.hpp"
 
 namespace tenant_migrator {
@@ -286,7 +287,18 @@ inline std::uint64_t fnv1a(std::string_view s) noexcept {
 
 class PostgresqlConnection {
  public:
-  PostgresqlConnection(PGconn* conn, postgresql_options options) : conn_(conn, &PQfinish), options_(options) {}
+  PostgresqlConnection(PGconn* conn, postgresql_options options)
+      : conn_(conn, &PQfinish), cancel_(nullptr, &PQfreeCancel), options_(options) {}
+
+  // Cancels the running statement (PQcancel, async-signal-safe) from a signal handler.
+  interrupt_handle interrupter() {
+    if (!cancel_) cancel_.reset(PQgetCancel(conn_.get()));
+    return {[](void* cancel) noexcept {
+              char message[256];
+              PQcancel(static_cast<PGcancel*>(cancel), message, sizeof message);
+            },
+            cancel_.get()};
+  }
 
   PGconn* native_handle() const noexcept { return conn_.get(); }
 
@@ -500,6 +512,7 @@ class PostgresqlConnection {
   }
 
   std::unique_ptr<PGconn, void (*)(PGconn*)> conn_;
+  std::unique_ptr<PGcancel, void (*)(PGcancel*)> cancel_;  // made on first use by interrupter()
   postgresql_options options_;
   std::string database_;  // current_database(), once asked
 };

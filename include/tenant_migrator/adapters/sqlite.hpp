@@ -19,6 +19,7 @@
 
 #include "../concepts/database_adapter.hpp"
 #include "../errors.hpp"
+#include "../interrupt.hpp"
 
 namespace tenant_migrator {
 
@@ -89,6 +90,11 @@ class SqliteConnection {
   void commit() { execute_script("COMMIT"); }
   void rollback() {
     if (!sqlite3_get_autocommit(db_.get())) execute_script("ROLLBACK");
+  }
+
+  // Cancels the running statement (sqlite3_interrupt) from a signal handler.
+  interrupt_handle interrupter() const noexcept {
+    return {[](void* db) noexcept { sqlite3_interrupt(static_cast<sqlite3*>(db)); }, db_.get()};
   }
 
   std::string quote_identifier(std::string_view name) const {

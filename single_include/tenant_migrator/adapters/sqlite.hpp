@@ -92,6 +92,11 @@ class SqliteConnection {
     if (!sqlite3_get_autocommit(db_.get())) execute_script("ROLLBACK");
   }
 
+  // Cancels the running statement (sqlite3_interrupt) from a signal handler.
+  interrupt_handle interrupter() const noexcept {
+    return {[](void* db) noexcept { sqlite3_interrupt(static_cast<sqlite3*>(db)); }, db_.get()};
+  }
+
   std::string quote_identifier(std::string_view name) const {
     std::string out = "\"";
     for (char c : name) {
