@@ -771,6 +771,271 @@ inline std::filesystem::path write_new_migration(const std::filesystem::path& di
 }
 
 }  // namespace tenant_migrator
+// ---- migrations/embedded.hpp ----
+// Migrations compiled into the binary: a constexpr list, checked while the
+// program compiles (docs/concepts/migration-source.md).
+//
+//   inline constexpr tenant_migrator::embedded_migration app_migrations[] = {
+//       {"users", "0001_initial", "CREATE TABLE users (id INTEGER PRIMARY KEY);"},
+//       {"products", "0001_initial", "CREATE TABLE products (id INTEGER PRIMARY KEY);", "users/0001_initial"},
+//   };
+//   tenant_migrator::migration_set set = tenant_migrator::make_embedded_migration_set<app_migrations>();
+//
+// A malformed app or name, the same app/name twice, two migrations with one
+// number in an app, an unknown dependency or a dependency cycle is a
+// compile-time error: a static_assert says which, and the template arguments
+// of the class named in the same message give the entries' positions (0-based).
+
+#include <array>
+#include <cstddef>
+#include <iterator>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace tenant_migrator {
+
+struct embedded_migration {
+  std::string_view app;        // "users": [a-z][a-z0-9_]*, as an app folder
+  std::string_view name;       // "0001_initial": NNNN_slug, as a file stem
+  std::string_view sql;        // the forward script; its SHA-256 is the checksum
+  std::string_view depends{};  // "users/0001_initial, billing/0002_x", as `-- depends:`
+  bool transactional = true;   // false: like `-- transaction: off`
+};
+
+namespace detail::embedded {
+
+inline constexpr std::size_t none = static_cast<std::size_t>(-1);
+
+constexpr bool is_lower_alnum_underscore(std::string_view s) {
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+
+constexpr bool valid_app(std::string_view app) {
+  return !app.empty() && app.size() <= 63 && app.front() >= 'a' && app.front() <= 'z' &&
+         is_lower_alnum_underscore(app);
+}
+
+// 1 for "0001_initial"; 0 when `name` is not NNNN_slug (the rules of parse_migration_filename).
+constexpr int number_of(std::string_view name) {
+  if (name.size() < 6 || name.size() > 63 || name[4] != '_' || !is_lower_alnum_underscore(name.substr(5))) return 0;
+  int number = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    if (name[i] < '0' || name[i] > '9') return 0;
+    number = number * 10 + (name[i] - '0');
+  }
+  return number;
+}
+
+// Calls f(item) for each "app/name" of a depends list (commas and blanks separate).
+template <class F>
+constexpr void for_each_dependency(std::string_view depends, F&& f) {
+  std::size_t pos = 0;
+  while (pos < depends.size()) {
+    auto sep = depends.find_first_of(", \t\r\n", pos);
+    auto item = depends.substr(pos, sep == std::string_view::npos ? std::string_view::npos : sep - pos);
+    if (!item.empty()) f(item);
+    if (sep == std::string_view::npos) break;
+    pos = sep + 1;
+  }
+}
+
+// Position of the entry `ref` ("app/name", ".sql" optional) names, or none.
+template <class List>
+constexpr std::size_t find(const List& list, std::string_view ref) {
+  if (ref.size() > 4 && ref.substr(ref.size() - 4) == ".sql") ref.remove_suffix(4);
+  auto slash = ref.find('/');
+  if (slash == std::string_view::npos) return none;
+  for (std::size_t i = 0; i < std::size(list); ++i)
+    if (list[i].app == ref.substr(0, slash) && list[i].name == ref.substr(slash + 1)) return i;
+  return none;
+}
+
+// Calls f(j) for each entry j that entry i depends on: its `depends`
+// (none for an unknown one) and, as make_migration_set adds it, the previous
+// number of its app.
+template <class List, class F>
+constexpr void for_each_edge(const List& list, std::size_t i, F&& f) {
+  for_each_dependency(list[i].depends, [&](std::string_view ref) { f(find(list, ref)); });
+  std::size_t previous = none;
+  for (std::size_t j = 0; j < std::size(list); ++j)
+    if (list[j].app == list[i].app && number_of(list[j].name) < number_of(list[i].name) &&
+        (previous == none || number_of(list[j].name) > number_of(list[previous].name)))
+      previous = j;
+  if (previous != none) f(previous);
+}
+
+struct pair_of_entries {
+  std::size_t first = none;
+  std::size_t second = none;
+};
+
+template <class List>
+constexpr std::size_t first_bad_name(const List& list) {
+  for (std::size_t i = 0; i < std::size(list); ++i)
+    if (!valid_app(list[i].app) || number_of(list[i].name) == 0) return i;
+  return none;
+}
+
+template <class List>
+constexpr pair_of_entries first_duplicate(const List& list) {
+  for (std::size_t i = 0; i < std::size(list); ++i)
+    for (std::size_t j = i + 1; j < std::size(list); ++j)
+      if (list[i].app == list[j].app && list[i].name == list[j].name) return {i, j};
+  return {};
+}
+
+template <class List>
+constexpr pair_of_entries first_shared_number(const List& list) {
+  for (std::size_t i = 0; i < std::size(list); ++i)
+    for (std::size_t j = i + 1; j < std::size(list); ++j)
+      if (list[i].app == list[j].app && number_of(list[i].name) == number_of(list[j].name)) return {i, j};
+  return {};
+}
+
+template <class List>
+constexpr std::size_t first_unknown_dependency(const List& list) {
+  for (std::size_t i = 0; i < std::size(list); ++i) {
+    bool unknown = false;
+    for_each_dependency(list[i].depends, [&](std::string_view ref) { unknown = unknown || find(list, ref) == none; });
+    if (unknown) return i;
+  }
+  return none;
+}
+
+// Depth-first search; returns an entry on a cycle reachable from i, or none.
+// state: 0 unvisited, 1 on the current path, 2 done.
+template <class List, std::size_t N>
+constexpr std::size_t cycle_from(const List& list, std::size_t i, std::array<int, N>& state) {
+  if (state[i] == 1) return i;
+  if (state[i] == 2) return none;
+  state[i] = 1;
+  std::size_t found = none;
+  for_each_edge(list, i, [&](std::size_t j) {
+    if (found == none && j != none) found = cycle_from(list, j, state);
+  });
+  state[i] = 2;
+  return found;
+}
+
+template <const auto& List>
+constexpr std::size_t first_in_cycle() {
+  std::array<int, std::size(List)> state{};
+  for (std::size_t i = 0; i < std::size(List); ++i)
+    if (auto found = cycle_from(List, i, state); found != none) return found;
+  return none;
+}
+
+// One class per kind of problem: the compiler prints its template arguments,
+// the 0-based positions of the entries at fault, next to the message.
+template <std::size_t Entry>
+struct bad_app_or_name_at {
+  static_assert(Entry == none,
+                "embedded migrations: an entry's app is not [a-z][a-z0-9_]* or its name is not NNNN_slug "
+                "(four digits from 0001, '_', then a-z, 0-9, _; at most 63 characters); "
+                "bad_app_or_name_at<I> gives its position");
+  static constexpr bool ok = true;
+};
+template <std::size_t First, std::size_t Second>
+struct duplicate_name_at {
+  static_assert(First == none, "embedded migrations: two entries have the same app and name; "
+                               "duplicate_name_at<I, J> gives their positions");
+  static constexpr bool ok = true;
+};
+template <std::size_t First, std::size_t Second>
+struct duplicate_number_at {
+  static_assert(First == none, "embedded migrations: two entries of one app have the same number; "
+                               "duplicate_number_at<I, J> gives their positions");
+  static constexpr bool ok = true;
+};
+template <std::size_t Entry>
+struct unknown_dependency_at {
+  static_assert(Entry == none,
+                "embedded migrations: an entry's `depends` names a migration that is not in the list "
+                "(expected app/NNNN_slug); unknown_dependency_at<I> gives the entry's position");
+  static constexpr bool ok = true;
+};
+template <std::size_t Entry>
+struct dependency_cycle_through {
+  static_assert(Entry == none,
+                "embedded migrations: dependency cycle (counting each migration's dependency on the previous "
+                "number of its app); dependency_cycle_through<I> gives the position of an entry on it");
+  static constexpr bool ok = true;
+};
+
+}  // namespace detail::embedded
+
+// True, or a compile-time error saying what is wrong with the list. Each
+// check runs only when the earlier ones passed, so one mistake gives one message.
+template <const auto& Migrations>
+constexpr bool check_embedded_migrations() {
+  namespace e = detail::embedded;
+  constexpr auto bad_name = e::first_bad_name(Migrations);
+  static_assert(e::bad_app_or_name_at<bad_name>::ok);
+  if constexpr (bad_name == e::none) {
+    constexpr auto same_name = e::first_duplicate(Migrations);
+    static_assert(e::duplicate_name_at<same_name.first, same_name.second>::ok);
+    constexpr auto same_number = e::first_shared_number(Migrations);
+    if constexpr (same_name.first == e::none)
+      static_assert(e::duplicate_number_at<same_number.first, same_number.second>::ok);
+    constexpr auto unknown = e::first_unknown_dependency(Migrations);
+    static_assert(e::unknown_dependency_at<unknown>::ok);
+    if constexpr (same_name.first == e::none && unknown == e::none)
+      static_assert(e::dependency_cycle_through<e::first_in_cycle<Migrations>()>::ok);
+  }
+  return true;
+}
+
+// The migration set of `list`, checked at run time only: throws
+// migration_set_error like a migrations folder with the same content would.
+// For a list known at compile time, prefer make_embedded_migration_set.
+inline migration_set to_migration_set(std::span<const embedded_migration> list) {
+  std::vector<migration> migrations;
+  std::vector<migration_problem> problems;
+  for (const auto& entry : list) {
+    migration m;
+    m.app = std::string(entry.app);
+    std::string shown = m.app + "/" + std::string(entry.name) + ".sql";
+    auto parsed = parse_migration_filename(std::string(entry.name) + ".sql");
+    if (auto why = validate_app_label(entry.app); !why.empty()) problems.push_back({shown, why});
+    if (!parsed.error.empty() || parsed.is_down) {
+      problems.push_back({shown, parsed.is_down ? "a down migration cannot be embedded as a forward one" : parsed.error});
+      continue;
+    }
+    m.name = parsed.name;
+    m.number = parsed.number;
+    detail::embedded::for_each_dependency(entry.depends, [&](std::string_view ref) {
+      if (auto key = parse_migration_ref(ref))
+        m.depends.push_back(*key);
+      else
+        problems.push_back({shown, "bad dependency '" + std::string(ref) + "' (expected app/NNNN_slug)"});
+    });
+    m.sql = std::string(entry.sql);
+    m.checksum = detail::sha256_hex(m.sql);
+    m.transactional = entry.transactional;
+    migrations.push_back(std::move(m));
+  }
+  for (std::size_t i = 0; i < migrations.size(); ++i)
+    for (std::size_t j = i + 1; j < migrations.size(); ++j)
+      if (migrations[i].key() == migrations[j].key())
+        problems.push_back({migrations[j].file(), "appears twice in the embedded list"});
+  if (!problems.empty()) throw migration_set_error(std::move(problems));
+  return make_migration_set(std::move(migrations));
+}
+
+// The migration set of a constexpr list (a C array or std::array of
+// embedded_migration with static storage duration), checked at compile time.
+template <const auto& Migrations>
+migration_set make_embedded_migration_set() {
+  static_assert(check_embedded_migrations<Migrations>());
+  return to_migration_set(std::span<const embedded_migration>(std::data(Migrations), std::size(Migrations)));
+}
+
+}  // namespace tenant_migrator
 // ---- concepts/database_adapter.hpp ----
 // The DatabaseAdapter concept: what TenantMigrator needs from the code that
 // talks to a database. The core is written against this interface only and
@@ -1134,6 +1399,156 @@ constexpr bool check_reporter() {
   return true;
 }
 #undef TENANT_MIGRATOR_REQUIRE_HANDLER
+
+}  // namespace tenant_migrator
+// ---- concepts/isolation_strategy.hpp ----
+// The IsolationStrategy concept: where a tenant's data lives and how a
+// connection is pointed at it (docs/concepts/isolation-strategy.md).
+// DatabasePerTenant, SchemaPerTenant and PerTenantIsolation (policies/isolation.hpp)
+// are the models we ship.
+//
+// Minimal complete definition:
+//
+//   struct MyStrategy {
+//     static constexpr bool needs_schemas = false;   // true: only with a SchemaCapableAdapter
+//     template <DatabaseAdapter A>
+//     static std::string connection_target(const A&, const tenant&, std::string_view master_location);
+//     template <DatabaseConnection C>
+//     static tenant_scope enter(C&, const tenant&);  // positions the connection, names the history table
+//   };
+//
+// Both functions throw tenant_migrator::error with a one-line reason; the tenant then fails.
+
+#include <concepts>
+#include <string>
+#include <string_view>
+
+
+namespace tenant_migrator {
+
+// What a strategy hands the migrator once a connection points at a tenant.
+struct tenant_scope {
+  std::string history_table;  // quoted, qualified where needed
+  std::string lock_key;       // identifies the tenant's space on its server
+};
+
+namespace requirement {
+
+template <class S>
+concept isolation_declares_schema_need = requires {
+  { S::needs_schemas } -> std::convertible_to<bool>;
+};
+
+template <class S, class A>
+concept isolation_finds_connection_target =
+    requires(const A& adapter, const tenant& t, std::string_view master_location) {
+      { S::connection_target(adapter, t, master_location) } -> std::convertible_to<std::string>;
+    };
+
+template <class S, class C>
+concept isolation_can_enter = requires(C& connection, const tenant& t) {
+  { S::enter(connection, t) } -> std::same_as<tenant_scope>;
+};
+
+}  // namespace requirement
+
+// S can place the tenants of a migrator whose adapter is A.
+template <class S, class A>
+concept IsolationStrategy = DatabaseAdapter<A> && requirement::isolation_declares_schema_need<S> &&
+                            requirement::isolation_finds_connection_target<S, A> &&
+                            requirement::isolation_can_enter<S, typename A::connection_type> &&
+                            (!S::needs_schemas || SchemaCapableAdapter<A>);
+
+// Spells out, one static_assert per requirement, why S is not an
+// IsolationStrategy for the adapter A (itself checked elsewhere).
+template <class S, class A>
+constexpr bool check_isolation_strategy() {
+  static_assert(requirement::isolation_declares_schema_need<S>,
+                "IsolationStrategy: missing `static constexpr bool needs_schemas`");
+  static_assert(requirement::isolation_finds_connection_target<S, A>,
+                "IsolationStrategy: missing `static std::string connection_target(const Adapter&, const tenant&, "
+                "std::string_view master_location)`");
+  static_assert(requirement::isolation_can_enter<S, typename A::connection_type>,
+                "IsolationStrategy: missing `static tenant_scope enter(Connection&, const tenant&)`");
+  if constexpr (requirement::isolation_declares_schema_need<S>) {
+    static_assert(!S::needs_schemas || SchemaCapableAdapter<A>,
+                  "SchemaPerTenant needs a database adapter with schemas (supports_schemas == true, "
+                  "use_schema, schema_exists); SQLite has no schemas: use DatabasePerTenant");
+  }
+  return true;
+}
+
+}  // namespace tenant_migrator
+// ---- concepts/connection_policy.hpp ----
+// The ConnectionPolicy concept: when connections are opened and closed
+// (docs/concepts/connection-policy.md). FreshConnectionPerTenant and
+// ReuseConnectionPerServer (policies/connection.hpp) are the models we ship.
+//
+// Minimal complete definition:
+//
+//   struct MyPolicy {
+//     using adapter_type = ...;                      // a DatabaseAdapter
+//     adapter_type& adapter();
+//     template <class F>
+//     decltype(auto) with_connection(const std::string& target, F&& f);
+//       // calls f(connection) with an adapter_type::connection_type& to `target`
+//   };
+
+#include <concepts>
+#include <string>
+
+
+namespace tenant_migrator {
+
+namespace detail {
+// Stands in for the migrator's callbacks when checking with_connection.
+template <class Connection>
+struct connection_probe {
+  void operator()(Connection&) const {}
+};
+}  // namespace detail
+
+namespace requirement {
+
+template <class P>
+concept policy_has_adapter_type = requires { typename P::adapter_type; };
+
+template <class P>
+concept policy_exposes_adapter = requires(P& policy) {
+  { policy.adapter() } -> std::same_as<typename P::adapter_type&>;
+};
+
+template <class P>
+concept policy_lends_connections =
+    requires(P& policy, const std::string& target,
+             detail::connection_probe<typename P::adapter_type::connection_type> probe) {
+      policy.with_connection(target, probe);
+    };
+
+}  // namespace requirement
+
+template <class P>
+concept ConnectionPolicy = requirement::policy_has_adapter_type<P> && DatabaseAdapter<typename P::adapter_type> &&
+                           requirement::policy_exposes_adapter<P> && requirement::policy_lends_connections<P>;
+
+// Spells out, one static_assert per requirement, why P is not a ConnectionPolicy.
+template <class P>
+constexpr bool check_connection_policy() {
+  static_assert(requirement::policy_has_adapter_type<P>,
+                "ConnectionPolicy: missing member type `adapter_type` (the DatabaseAdapter it connects with)");
+  if constexpr (requirement::policy_has_adapter_type<P>) {
+    static_assert(DatabaseAdapter<typename P::adapter_type>,
+                  "ConnectionPolicy: adapter_type is not a DatabaseAdapter "
+                  "(call check_database_adapter<A>() for the missing member)");
+    static_assert(requirement::policy_exposes_adapter<P>, "ConnectionPolicy: missing `adapter_type& adapter()`");
+    if constexpr (DatabaseAdapter<typename P::adapter_type>) {
+      static_assert(requirement::policy_lends_connections<P>,
+                    "ConnectionPolicy: missing `template <class F> decltype(auto) with_connection(const "
+                    "std::string& target, F&& f)` calling f(connection_type&)");
+    }
+  }
+  return true;
+}
 
 }  // namespace tenant_migrator
 // ---- history.hpp ----
@@ -1509,84 +1924,6 @@ class SqlCatalog {
 #include <string>
 #include <string_view>
 
-// ---- concepts/isolation_strategy.hpp ----
-// The IsolationStrategy concept: where a tenant's data lives and how a
-// connection is pointed at it (docs/concepts/isolation-strategy.md).
-// DatabasePerTenant, SchemaPerTenant and PerTenantIsolation (policies/isolation.hpp)
-// are the models we ship.
-//
-// Minimal complete definition:
-//
-//   struct MyStrategy {
-//     static constexpr bool needs_schemas = false;   // true: only with a SchemaCapableAdapter
-//     template <DatabaseAdapter A>
-//     static std::string connection_target(const A&, const tenant&, std::string_view master_location);
-//     template <DatabaseConnection C>
-//     static tenant_scope enter(C&, const tenant&);  // positions the connection, names the history table
-//   };
-//
-// Both functions throw tenant_migrator::error with a one-line reason; the tenant then fails.
-
-#include <concepts>
-#include <string>
-#include <string_view>
-
-
-namespace tenant_migrator {
-
-// What a strategy hands the migrator once a connection points at a tenant.
-struct tenant_scope {
-  std::string history_table;  // quoted, qualified where needed
-  std::string lock_key;       // identifies the tenant's space on its server
-};
-
-namespace requirement {
-
-template <class S>
-concept isolation_declares_schema_need = requires {
-  { S::needs_schemas } -> std::convertible_to<bool>;
-};
-
-template <class S, class A>
-concept isolation_finds_connection_target =
-    requires(const A& adapter, const tenant& t, std::string_view master_location) {
-      { S::connection_target(adapter, t, master_location) } -> std::convertible_to<std::string>;
-    };
-
-template <class S, class C>
-concept isolation_can_enter = requires(C& connection, const tenant& t) {
-  { S::enter(connection, t) } -> std::same_as<tenant_scope>;
-};
-
-}  // namespace requirement
-
-// S can place the tenants of a migrator whose adapter is A.
-template <class S, class A>
-concept IsolationStrategy = DatabaseAdapter<A> && requirement::isolation_declares_schema_need<S> &&
-                            requirement::isolation_finds_connection_target<S, A> &&
-                            requirement::isolation_can_enter<S, typename A::connection_type> &&
-                            (!S::needs_schemas || SchemaCapableAdapter<A>);
-
-// Spells out, one static_assert per requirement, why S is not an
-// IsolationStrategy for the adapter A (itself checked elsewhere).
-template <class S, class A>
-constexpr bool check_isolation_strategy() {
-  static_assert(requirement::isolation_declares_schema_need<S>,
-                "IsolationStrategy: missing `static constexpr bool needs_schemas`");
-  static_assert(requirement::isolation_finds_connection_target<S, A>,
-                "IsolationStrategy: missing `static std::string connection_target(const Adapter&, const tenant&, "
-                "std::string_view master_location)`");
-  static_assert(requirement::isolation_can_enter<S, typename A::connection_type>,
-                "IsolationStrategy: missing `static tenant_scope enter(Connection&, const tenant&)`");
-  if constexpr (requirement::isolation_declares_schema_need<S>) {
-    static_assert(!S::needs_schemas || SchemaCapableAdapter<A>,
-                  "SchemaPerTenant needs a database adapter with schemas (supports_schemas == true, "
-                  "use_schema, schema_exists); SQLite has no schemas: use DatabasePerTenant");
-  }
-  return true;
-}
-
-}  // namespace tenant_migrator
 
 namespace tenant_migrator {
 
@@ -1668,78 +2005,6 @@ struct PerTenantIsolation {
 #include <type_traits>
 #include <utility>
 
-// ---- concepts/connection_policy.hpp ----
-// The ConnectionPolicy concept: when connections are opened and closed
-// (docs/concepts/connection-policy.md). FreshConnectionPerTenant and
-// ReuseConnectionPerServer (policies/connection.hpp) are the models we ship.
-//
-// Minimal complete definition:
-//
-//   struct MyPolicy {
-//     using adapter_type = ...;                      // a DatabaseAdapter
-//     adapter_type& adapter();
-//     template <class F>
-//     decltype(auto) with_connection(const std::string& target, F&& f);
-//       // calls f(connection) with an adapter_type::connection_type& to `target`
-//   };
-
-#include <concepts>
-#include <string>
-
-
-namespace tenant_migrator {
-
-namespace detail {
-// Stands in for the migrator's callbacks when checking with_connection.
-template <class Connection>
-struct connection_probe {
-  void operator()(Connection&) const {}
-};
-}  // namespace detail
-
-namespace requirement {
-
-template <class P>
-concept policy_has_adapter_type = requires { typename P::adapter_type; };
-
-template <class P>
-concept policy_exposes_adapter = requires(P& policy) {
-  { policy.adapter() } -> std::same_as<typename P::adapter_type&>;
-};
-
-template <class P>
-concept policy_lends_connections =
-    requires(P& policy, const std::string& target,
-             detail::connection_probe<typename P::adapter_type::connection_type> probe) {
-      policy.with_connection(target, probe);
-    };
-
-}  // namespace requirement
-
-template <class P>
-concept ConnectionPolicy = requirement::policy_has_adapter_type<P> && DatabaseAdapter<typename P::adapter_type> &&
-                           requirement::policy_exposes_adapter<P> && requirement::policy_lends_connections<P>;
-
-// Spells out, one static_assert per requirement, why P is not a ConnectionPolicy.
-template <class P>
-constexpr bool check_connection_policy() {
-  static_assert(requirement::policy_has_adapter_type<P>,
-                "ConnectionPolicy: missing member type `adapter_type` (the DatabaseAdapter it connects with)");
-  if constexpr (requirement::policy_has_adapter_type<P>) {
-    static_assert(DatabaseAdapter<typename P::adapter_type>,
-                  "ConnectionPolicy: adapter_type is not a DatabaseAdapter "
-                  "(call check_database_adapter<A>() for the missing member)");
-    static_assert(requirement::policy_exposes_adapter<P>, "ConnectionPolicy: missing `adapter_type& adapter()`");
-    if constexpr (DatabaseAdapter<typename P::adapter_type>) {
-      static_assert(requirement::policy_lends_connections<P>,
-                    "ConnectionPolicy: missing `template <class F> decltype(auto) with_connection(const "
-                    "std::string& target, F&& f)` calling f(connection_type&)");
-    }
-  }
-  return true;
-}
-
-}  // namespace tenant_migrator
 
 namespace tenant_migrator {
 
@@ -2062,6 +2327,128 @@ template <Reporter... Rs>
 CombinedReporter<Rs...> combine_reporters(Rs... reporters) {
   return CombinedReporter<Rs...>(std::move(reporters)...);
 }
+
+}  // namespace tenant_migrator
+// ---- reporting/progress_reporter.hpp ----
+// ProgressReporter: one live line on a terminal, redrawn in place ("\r" and
+// erase line) at every tenant:
+//
+//   [12/40] 1 failed | acme | elapsed 0:42 | ETA 1:38
+//
+// It writes to stderr by default, so that stdout stays free for another
+// reporter (combine_reporters) or for JSON. Off a terminal it prints nothing:
+// a log file gains nothing from a line that keeps redrawing itself.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <ostream>
+#include <string>
+#include <utility>
+
+#include <unistd.h>
+
+
+namespace tenant_migrator {
+
+// What the progress line shows.
+struct progress_state {
+  std::size_t done = 0;   // tenants finished
+  std::size_t total = 0;  // tenants in the run
+  std::size_t failed = 0; // finished without success (failed, skipped, interrupted)
+  std::string current;    // the tenant being migrated; empty between tenants
+  std::chrono::milliseconds elapsed{0};
+  bool finished = false;  // the run is over
+};
+
+namespace detail {
+// "0:07", "12:34", "1:02:03": minutes and seconds, hours only when needed.
+inline std::string format_clock(std::chrono::milliseconds duration) {
+  long long seconds = duration.count() / 1000;
+  if (seconds < 0) seconds = 0;
+  char out[32];
+  if (seconds >= 3600)
+    std::snprintf(out, sizeof out, "%lld:%02lld:%02lld", seconds / 3600, seconds / 60 % 60, seconds % 60);
+  else
+    std::snprintf(out, sizeof out, "%lld:%02lld", seconds / 60, seconds % 60);
+  return out;
+}
+}  // namespace detail
+
+// The line for `s`, without the cursor control that redraws it.
+// The ETA assumes the remaining tenants take as long as the finished ones did
+// on average; before the first one finishes it is unknown ("-:--").
+inline std::string render_progress_line(const progress_state& s) {
+  std::string line = "[" + std::to_string(s.done) + "/" + std::to_string(s.total) + "] " +
+                     std::to_string(s.failed) + " failed";
+  if (!s.current.empty()) line += " | " + s.current;
+  line += " | elapsed " + detail::format_clock(s.elapsed);
+  if (s.finished) return line + " | done";
+  line += " | ETA ";
+  if (s.done == 0) return line + "-:--";
+  auto left = s.total > s.done ? s.total - s.done : 0;
+  auto remaining = s.elapsed / static_cast<long long>(s.done) * static_cast<long long>(left);
+  return line + detail::format_clock(remaining);
+}
+
+class ProgressReporter {
+ public:
+  using clock = std::chrono::steady_clock;
+  using now_function = std::function<clock::time_point()>;
+
+  static bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+
+  // `is_terminal`: whether `out` shows on a terminal; false makes the reporter
+  // silent. `now` is the clock, replaceable in tests.
+  explicit ProgressReporter(std::ostream& out = std::cerr, bool is_terminal = stderr_is_terminal(),
+                            now_function now = &clock::now)
+      : out_(&out), is_terminal_(is_terminal), now_(std::move(now)) {}
+
+  const progress_state& state() const noexcept { return state_; }
+
+  void on(const run_started& e) {
+    started_ = now_();
+    state_ = progress_state{};
+    state_.total = e.tenant_count;
+    draw();
+  }
+  void on(const tenant_started& e) {
+    state_.current = e.who.id;
+    draw();
+  }
+  void on(const migration_started&) {}
+  void on(const migration_applied&) { draw(); }  // keeps elapsed moving during long tenants
+  void on(const migration_failed&) {}
+  void on(const tenant_finished& e) {
+    ++state_.done;
+    if (!e.result.succeeded()) ++state_.failed;
+    state_.current.clear();
+    draw();
+  }
+  // The last state stays on screen; the newline hands the terminal back.
+  void on(const run_finished&) {
+    state_.finished = true;
+    draw();
+    if (is_terminal_) *out_ << '\n' << std::flush;
+  }
+
+ private:
+  void draw() {
+    state_.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now_() - started_);
+    if (!is_terminal_) return;
+    *out_ << "\r\x1b[2K" << render_progress_line(state_) << std::flush;
+  }
+
+  std::ostream* out_;
+  bool is_terminal_;
+  now_function now_;
+  clock::time_point started_{};
+  progress_state state_;
+};
+
+static_assert(Reporter<ProgressReporter>);
 
 }  // namespace tenant_migrator
 // ---- connection_string.hpp ----

@@ -1,0 +1,124 @@
+// ProgressReporter: one live line on a terminal, redrawn in place ("\r" and
+// erase line) at every tenant:
+//
+//   [12/40] 1 failed | acme | elapsed 0:42 | ETA 1:38
+//
+// It writes to stderr by default, so that stdout stays free for another
+// reporter (combine_reporters) or for JSON. Off a terminal it prints nothing:
+// a log file gains nothing from a line that keeps redrawing itself.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <ostream>
+#include <string>
+#include <utility>
+
+#include <unistd.h>
+
+#include "../concepts/reporter.hpp"
+#include "events.hpp"
+
+namespace tenant_migrator {
+
+// What the progress line shows.
+struct progress_state {
+  std::size_t done = 0;   // tenants finished
+  std::size_t total = 0;  // tenants in the run
+  std::size_t failed = 0; // finished without success (failed, skipped, interrupted)
+  std::string current;    // the tenant being migrated; empty between tenants
+  std::chrono::milliseconds elapsed{0};
+  bool finished = false;  // the run is over
+};
+
+namespace detail {
+// "0:07", "12:34", "1:02:03": minutes and seconds, hours only when needed.
+inline std::string format_clock(std::chrono::milliseconds duration) {
+  long long seconds = duration.count() / 1000;
+  if (seconds < 0) seconds = 0;
+  char out[32];
+  if (seconds >= 3600)
+    std::snprintf(out, sizeof out, "%lld:%02lld:%02lld", seconds / 3600, seconds / 60 % 60, seconds % 60);
+  else
+    std::snprintf(out, sizeof out, "%lld:%02lld", seconds / 60, seconds % 60);
+  return out;
+}
+}  // namespace detail
+
+// The line for `s`, without the cursor control that redraws it.
+// The ETA assumes the remaining tenants take as long as the finished ones did
+// on average; before the first one finishes it is unknown ("-:--").
+inline std::string render_progress_line(const progress_state& s) {
+  std::string line = "[" + std::to_string(s.done) + "/" + std::to_string(s.total) + "] " +
+                     std::to_string(s.failed) + " failed";
+  if (!s.current.empty()) line += " | " + s.current;
+  line += " | elapsed " + detail::format_clock(s.elapsed);
+  if (s.finished) return line + " | done";
+  line += " | ETA ";
+  if (s.done == 0) return line + "-:--";
+  auto left = s.total > s.done ? s.total - s.done : 0;
+  auto remaining = s.elapsed / static_cast<long long>(s.done) * static_cast<long long>(left);
+  return line + detail::format_clock(remaining);
+}
+
+class ProgressReporter {
+ public:
+  using clock = std::chrono::steady_clock;
+  using now_function = std::function<clock::time_point()>;
+
+  static bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+
+  // `is_terminal`: whether `out` shows on a terminal; false makes the reporter
+  // silent. `now` is the clock, replaceable in tests.
+  explicit ProgressReporter(std::ostream& out = std::cerr, bool is_terminal = stderr_is_terminal(),
+                            now_function now = &clock::now)
+      : out_(&out), is_terminal_(is_terminal), now_(std::move(now)) {}
+
+  const progress_state& state() const noexcept { return state_; }
+
+  void on(const run_started& e) {
+    started_ = now_();
+    state_ = progress_state{};
+    state_.total = e.tenant_count;
+    draw();
+  }
+  void on(const tenant_started& e) {
+    state_.current = e.who.id;
+    draw();
+  }
+  void on(const migration_started&) {}
+  void on(const migration_applied&) { draw(); }  // keeps elapsed moving during long tenants
+  void on(const migration_failed&) {}
+  void on(const tenant_finished& e) {
+    ++state_.done;
+    if (!e.result.succeeded()) ++state_.failed;
+    state_.current.clear();
+    draw();
+  }
+  // The last state stays on screen; the newline hands the terminal back.
+  void on(const run_finished&) {
+    state_.finished = true;
+    draw();
+    if (is_terminal_) *out_ << '\n' << std::flush;
+  }
+
+ private:
+  void draw() {
+    state_.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now_() - started_);
+    if (!is_terminal_) return;
+    *out_ << "\r\x1b[2K" << render_progress_line(state_) << std::flush;
+  }
+
+  std::ostream* out_;
+  bool is_terminal_;
+  now_function now_;
+  clock::time_point started_{};
+  progress_state state_;
+};
+
+static_assert(Reporter<ProgressReporter>);
+
+}  // namespace tenant_migrator
