@@ -196,6 +196,15 @@ TEST_CASE("master URLs and password masking") {
   CHECK(redact_connection_string("host=db password='s3 cret' dbname=app") == "host=db password=**** dbname=app");
   CHECK(redact_connection_string("host=db password = s3cret") == "host=db password = ****");
   CHECK(redact_connection_string("sqlite:/x/passwords.db") == "sqlite:/x/passwords.db");
+  // Separators of every kind, encoded keys, several strings in one message.
+  CHECK(redact_connection_string("host=db\npassword=s3cret\tdbname=app") == "host=db\npassword=****\tdbname=app");
+  CHECK(redact_connection_string("postgresql://db/app?pass%77ord=s3cret") == "postgresql://db/app?pass%77ord=****");
+  CHECK(redact_connection_string("postgresql://db/app?PASSWORD=s3cret") == "postgresql://db/app?PASSWORD=****");
+  CHECK(redact_connection_string("cannot connect to 'postgresql://a:s3cret@h/x' or 'host=h password=s3cret'") ==
+        "cannot connect to 'postgresql://a:****@h/x' or 'host=h password=****'");
+  CHECK(redact_connection_string("x postgresql://a:one@h/x y postgres://b:two@h/z") ==
+        "x postgresql://a:****@h/x y postgres://b:****@h/z");
+  CHECK(redact_connection_string("host=h password='it\\'s a \\\\ secret' user=u") == "host=h password=**** user=u");
 }
 
 TEST_CASE("tenant ids and schema names are validated") {

@@ -2470,41 +2470,83 @@ struct master_url {
   std::string location;  // SQLite: a file path; PostgreSQL: the libpq conninfo as given
 };
 
-// Masks the password in a libpq URI ("user:****@", "password=****") or
-// key=value string ("password=****"). Anything else is returned unchanged.
-inline std::string redact_connection_string(std::string_view s) {
-  std::string out(s);
-  auto scheme = out.find("://");
-  if (scheme != std::string::npos) {
-    auto authority_end = out.find_first_of("/?#", scheme + 3);
-    auto at = out.rfind('@', authority_end == std::string::npos ? std::string::npos : authority_end);
-    if (at != std::string::npos && at > scheme) {
-      auto colon = out.find(':', scheme + 3);
-      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "****");
+namespace detail {
+inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+inline char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+inline int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c = lower(c);
+  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+// Percent-decodes and lowercases `s` ("Pass%77ord" -> "password").
+inline std::string decoded_key(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+      out += lower(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+      i += 2;
+    } else {
+      out += lower(s[i]);
     }
   }
-  // password=... in a query string or a key=value string (value quoted or not)
-  std::size_t pos = 0;
-  while ((pos = out.find("password", pos)) != std::string::npos) {
-    std::size_t p = pos + 8;
-    bool boundary = pos == 0 || out[pos - 1] == ' ' || out[pos - 1] == '?' || out[pos - 1] == '&' || out[pos - 1] == '\t';
-    while (p < out.size() && out[p] == ' ') ++p;
-    if (!boundary || p >= out.size() || out[p] != '=') {
-      pos += 8;
+  return out;
+}
+}  // namespace detail
+
+// Masks every password in `s`: a libpq URI's "user:****@" and "password=****"
+// query parameter (also percent-encoded: "pass%77ord"), and a key=value
+// string's "password=****" (quoted or not, any whitespace around). `s` may be
+// a connection string or a message that contains some. Anything else is
+// returned unchanged.
+inline std::string redact_connection_string(std::string_view s) {
+  std::string out(s);
+  // user:password@ in every URI of the text.
+  for (std::size_t scheme = out.find("://"); scheme != std::string::npos; scheme = out.find("://", scheme + 3)) {
+    std::size_t authority = scheme + 3;
+    std::size_t authority_end = authority;
+    while (authority_end < out.size() && out[authority_end] != '/' && out[authority_end] != '?' &&
+           out[authority_end] != '#' && !detail::is_space(out[authority_end]) && out[authority_end] != '\'' &&
+           out[authority_end] != '"')
+      ++authority_end;
+    auto at = out.rfind('@', authority_end == 0 ? 0 : authority_end - 1);
+    if (at == std::string::npos || at < authority) continue;
+    auto colon = out.find(':', authority);
+    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "****");
+  }
+  // key=value pairs whose key, percent-decoded, is "password".
+  std::size_t i = 0;
+  while (i < out.size()) {
+    // A key starts at the beginning or after a separator.
+    bool boundary = i == 0 || detail::is_space(out[i - 1]) || out[i - 1] == '?' || out[i - 1] == '&' ||
+                    out[i - 1] == ';' || out[i - 1] == '\'' || out[i - 1] == '"' || out[i - 1] == '(';
+    if (!boundary) {
+      ++i;
       continue;
     }
-    ++p;
-    while (p < out.size() && out[p] == ' ') ++p;
-    std::size_t end = p;
+    std::size_t key_end = i;
+    while (key_end < out.size() && out[key_end] != '=' && !detail::is_space(out[key_end]) && out[key_end] != '&' &&
+           out[key_end] != '?')
+      ++key_end;
+    std::size_t eq = key_end;
+    while (eq < out.size() && detail::is_space(out[eq])) ++eq;
+    if (key_end == i || eq >= out.size() || out[eq] != '=' || detail::decoded_key({out.data() + i, key_end - i}) != "password") {
+      i = key_end > i ? key_end : i + 1;
+      continue;
+    }
+    std::size_t value = eq + 1;
+    while (value < out.size() && detail::is_space(out[value])) ++value;
+    std::size_t end = value;
     if (end < out.size() && out[end] == '\'') {
       ++end;
       while (end < out.size() && out[end] != '\'') end += (out[end] == '\\' && end + 1 < out.size()) ? 2 : 1;
       if (end < out.size()) ++end;
     } else {
-      while (end < out.size() && out[end] != ' ' && out[end] != '&' && out[end] != '#') ++end;
+      while (end < out.size() && !detail::is_space(out[end]) && out[end] != '&' && out[end] != '#' && out[end] != '\'' &&
+             out[end] != '"')
+        ++end;
     }
-    out.replace(p, end - p, "****");
-    pos = p + 4;
+    out.replace(value, end - value, "****");
+    i = value + 4;
   }
   return out;
 }
