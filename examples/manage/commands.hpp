@@ -14,6 +14,7 @@
 #include <tenant_migrator/tenant_migrator.hpp>
 #include <tenant_migrator/output/tenant_list_json.hpp>
 #include <tenant_migrator/reporting/json_reporter.hpp>
+#include <tenant_migrator/reporting/progress_reporter.hpp>
 
 namespace manage {
 
@@ -27,6 +28,7 @@ struct options {
   std::string migrations;
   std::string format;  // per command: text|log|json, table|json|csv, text|json
   bool no_color = false;
+  bool no_progress = false;
   // tenant selection and targets
   std::string tenant_id;
   std::vector<std::string> only, exclude;
@@ -127,8 +129,12 @@ class commands {
       return status;
     }
     warn_fake();
+    // A live line on stderr while stdout goes to a file or pipe (otherwise
+    // the run would look silent on the terminal); never when stderr is not one.
+    const bool progress = !o_.no_progress && ::isatty(STDERR_FILENO) == 1 && ::isatty(STDOUT_FILENO) != 1;
     auto go = [&](auto policy) {
-      return with_reporter(o_, [&](auto reporter) {
+      return with_reporter(o_, [&](auto output) {
+        auto reporter = tmig::combine_reporters(std::move(output), tmig::ProgressReporter(std::cerr, progress));
         migrator<decltype(policy), decltype(reporter)> m(std::move(policy), std::move(reporter),
                                                           migrator_options_of(o_, master_));
         auto summary = m.run(tenants, set, target);

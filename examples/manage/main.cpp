@@ -112,6 +112,8 @@ int main(int argc, char** argv) {
   timeouts(migrate_all);
   run_format(migrate_all);
   no_color(migrate_all);
+  migrate_all->add_flag("--no-progress", o.no_progress,
+                        "No live progress line on stderr (shown when stdout is redirected and stderr is a terminal)");
 
   auto* migrate_one = app.add_subcommand("migratetenant", "Migrate one tenant, or move one app of it to a migration");
   master(migrate_one);

@@ -44,6 +44,15 @@ expect_status "log format" 1 run_all --format log
 expect_output "log ERROR line" "ERROR migration_failed tenant=globex migration=products/0001_initial.sql"
 grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z (INFO |ERROR|WARN ) ' "$work/out" && pass "log lines carry ISO time and level" || fail "log line shape"
 
+# 3b. The live progress line: on stderr when it is a terminal (script(1) gives a pty) and stdout is redirected.
+fresh_demo
+script -qec "$manage migratealltenants --master sqlite:$work/demo/master.db --migrations $work/demo/migrations --format json > $work/progress.jsonl" "$work/pty" >/dev/null
+grep -q '\[3/3\] 0 failed | elapsed [0-9]*:[0-9][0-9] | done' "$work/pty" && pass "progress line on the terminal" || { fail "no progress line"; cat -v "$work/pty"; }
+jq -e -s 'map(select(.event=="run_finished"))[0].succeeded == 3' "$work/progress.jsonl" >/dev/null && pass "stdout keeps the JSON" || fail "JSON on stdout"
+fresh_demo
+script -qec "$manage migratealltenants --master sqlite:$work/demo/master.db --migrations $work/demo/migrations --no-progress > /dev/null" "$work/pty" >/dev/null
+grep -q 'failed | ' "$work/pty" && fail "--no-progress still shows progress" || pass "--no-progress"
+
 # 4. Selecting tenants and apps.
 fresh_demo
 expect_status "--tenant / --exclude" 0 run_all --tenant acme --tenant globex --exclude globex
