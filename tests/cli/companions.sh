@@ -138,6 +138,11 @@ expect_status "bad id" 2 "$manage" createtenant --tenant-id=-bad --name=x --isol
 expect_output "bad id named" "tenant id '-bad' must not start or end with '-'"
 expect_status "schema on sqlite" 2 "$manage" createtenant --tenant-id=sch --name=x --isolation=schema
 expect_output "schema refused" "schema isolation needs a PostgreSQL master"
+# On a terminal, missing flags are asked for (script(1) gives the command a pty).
+printf 'wayne\nWayne Enterprises\ndatabase\n' | script -qec "$manage createtenant" /dev/null >"$work/out" 2>&1
+expect_output "asks for the id" "Tenant ID (a-z, 0-9, -): "
+expect_output "created from the answers" "Tenant 'wayne' registered"
+check "registered with the name given" "Wayne Enterprises" "$(sqlite3 "$work/demo/master.db" "SELECT name FROM tenant_migrator_tenants WHERE tenant_id='wayne'")"
 expect_status "missing flag off a terminal" 2 "$manage" createtenant --tenant-id=x </dev/null
 expect_output "missing flag named" "missing --name"
 touch "$work/demo/taken.db"
