@@ -53,15 +53,18 @@ measure() {
 }
 
 # --- PostgreSQL, schema per tenant: apply 5 migrations to N schemas ----------------
-pg_setup() {
+registry="CREATE TABLE tenant_migrator_tenants (tenant_id TEXT PRIMARY KEY, name TEXT NOT NULL, isolation TEXT NOT NULL, location TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL);"
+# schema_master PREFIX COUNT: a fresh database `bench` whose registry lists COUNT empty schema tenants.
+schema_master() {
   psql -q "$server/postgres" -c "DROP DATABASE IF EXISTS bench WITH (FORCE)" -c "CREATE DATABASE bench"
   {
-    echo "CREATE TABLE tenant_migrator_tenants (tenant_id TEXT PRIMARY KEY, name TEXT NOT NULL, isolation TEXT NOT NULL, location TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL);"
-    for i in $(seq -w 1 "$tenants"); do
-      echo "CREATE SCHEMA t$i; INSERT INTO tenant_migrator_tenants VALUES ('t$i', 'T $i', 'schema', 't$i', 'active', '2026-01-01T00:00:00Z');"
+    echo "$registry"
+    for i in $(seq -w 1 "$2"); do
+      echo "CREATE SCHEMA $1$i; INSERT INTO tenant_migrator_tenants VALUES ('$1$i', '$1 $i', 'schema', '$1$i', 'active', '2026-01-01T00:00:00Z');"
     done
   } | psql -q "$server/bench" >/dev/null
 }
+pg_setup() { schema_master t "$tenants"; }
 # The floor: one psql session, each migration in its own transaction, no bookkeeping.
 pg_raw_sql=$work/raw.sql
 for i in $(seq -w 1 "$tenants"); do
@@ -82,13 +85,7 @@ measure pg_reuse pg_setup pg_reuse
 noop_setup_done=0
 noop_setup() {
   [ $noop_setup_done = 1 ] && return
-  psql -q "$server/postgres" -c "DROP DATABASE IF EXISTS bench WITH (FORCE)" -c "CREATE DATABASE bench"
-  {
-    echo "CREATE TABLE tenant_migrator_tenants (tenant_id TEXT PRIMARY KEY, name TEXT NOT NULL, isolation TEXT NOT NULL, location TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL);"
-    for i in $(seq -w 1 "$noop_tenants"); do
-      echo "CREATE SCHEMA n$i; INSERT INTO tenant_migrator_tenants VALUES ('n$i', 'N $i', 'schema', 'n$i', 'active', '2026-01-01T00:00:00Z');"
-    done
-  } | psql -q "$server/bench" >/dev/null
+  schema_master n "$noop_tenants"
   "$manage" migratealltenants --master "$server/bench" --migrations "$mig" --connection reuse >/dev/null
   noop_setup_done=1
 }
@@ -106,7 +103,7 @@ sq=$work/sqlite
 sqlite_setup() {
   rm -rf "$sq" && mkdir -p "$sq"
   {
-    echo "CREATE TABLE tenant_migrator_tenants (tenant_id TEXT PRIMARY KEY, name TEXT NOT NULL, isolation TEXT NOT NULL, location TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL);"
+    echo "$registry"
     for i in $(seq -w 1 "$tenants"); do
       echo "INSERT INTO tenant_migrator_tenants VALUES ('s$i', 'S $i', 'database', 's$i.db', 'active', '2026-01-01T00:00:00Z');"
     done

@@ -178,42 +178,33 @@ inline std::vector<std::size_t> statement_starts(std::string_view sql) {
       starts.push_back(i);
       in_statement = true;
     }
+    // Skips a quoted run from its opening quote at i: a doubled quote is one
+    // character; with backslash escapes (E'...') so is \x.
+    auto skip_quoted = [&](char quote, bool backslash_escapes) {
+      ++i;
+      while (i < n) {
+        if (backslash_escapes && sql[i] == '\\') {
+          i += 2;
+        } else if (sql[i] == quote) {
+          if (at(i + 1) != quote) {
+            ++i;
+            break;
+          }
+          i += 2;
+        } else {
+          ++i;
+        }
+      }
+      previous_word.clear();
+    };
     bool escape_string = (c == 'E' || c == 'e') && at(i + 1) == '\'' && (i == 0 || !identifier_char(sql[i - 1]));
     if (c == '\'' || escape_string) {
       if (escape_string) ++i;
-      ++i;
-      while (i < n) {
-        if (escape_string && sql[i] == '\\') {
-          i += 2;
-        } else if (sql[i] == '\'') {
-          if (at(i + 1) == '\'') {
-            i += 2;
-          } else {
-            ++i;
-            break;
-          }
-        } else {
-          ++i;
-        }
-      }
-      previous_word.clear();
+      skip_quoted('\'', escape_string);
       continue;
     }
     if (c == '"') {
-      ++i;
-      while (i < n) {
-        if (sql[i] == '"') {
-          if (at(i + 1) == '"') {
-            i += 2;
-          } else {
-            ++i;
-            break;
-          }
-        } else {
-          ++i;
-        }
-      }
-      previous_word.clear();
+      skip_quoted('"', false);
       continue;
     }
     if (c == '$' && !(at(i + 1) >= '0' && at(i + 1) <= '9')) {
