@@ -9,8 +9,10 @@ packages=(
   libsqlite3-dev sqlite3
   libpq-dev postgresql postgresql-client
   jq
+  clang libclang-rt-14-dev  # the fuzz targets (tests/fuzz/run.sh): libFuzzer, ASan, UBSan runtimes
+  e2fsprogs util-linux      # chattr and setpriv (tests/reliability/bad_input.py)
 )
-[ "${1:-}" = "--with-clang" ] && packages+=(clang libclang-rt-dev)
+# --with-clang: accepted for older callers; clang is always installed now.
 
 missing=()
 for p in "${packages[@]}"; do

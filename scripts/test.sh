@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The quick start's second command, and what CI runs: install what is missing,
-# build everything, start a throwaway PostgreSQL, run the whole test suite,
-# stop the server (also when tests fail).
+# build everything, start a throwaway PostgreSQL, run the whole test suite, the
+# fuzz targets and the sanitizer build's suite, stop the server (also when tests fail).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -12,5 +12,21 @@ pg_dir=$(mktemp -d)
 trap 'bash "$pg_cluster" stop "$pg_dir"' EXIT
 TENANT_MIGRATOR_TEST_PG=$(bash "$pg_cluster" start "$pg_dir")
 export TENANT_MIGRATOR_TEST_PG
-cd "${TENANT_MIGRATOR_BUILD_DIR:-build}"
-ctest --output-on-failure --parallel "${TENANT_MIGRATOR_JOBS:-2}" "$@"
+# Every phase runs even when an earlier one fails; the exit status says whether all passed.
+status=0
+(cd "${TENANT_MIGRATOR_BUILD_DIR:-build}" && ctest --output-on-failure --parallel "${TENANT_MIGRATOR_JOBS:-2}" "$@") ||
+  status=1
+# Issue 5 (docs/reliability.md), with the same server: the fuzz targets for
+# $TENANT_MIGRATOR_FUZZ_SECONDS (default 30) each, then the whole suite again built
+# with AddressSanitizer and UBSan. TENANT_MIGRATOR_FUZZ_SECONDS=0 / TENANT_MIGRATOR_SANITIZERS=0 skip them.
+if [ "${TENANT_MIGRATOR_FUZZ_SECONDS:-30}" != 0 ]; then
+  bash tests/fuzz/run.sh "${TENANT_MIGRATOR_FUZZ_SECONDS:-30}" || status=1
+fi
+if [ "${TENANT_MIGRATOR_SANITIZERS:-1}" != 0 ]; then
+  bash scripts/test-sanitizers.sh "$@" || status=1
+fi
+# clang 14 with -Werror over the core tests and manage (TENANT_MIGRATOR_CLANG=0 skips it).
+if [ "${TENANT_MIGRATOR_CLANG:-1}" != 0 ]; then
+  bash scripts/test-clang.sh || status=1
+fi
+exit $status

@@ -205,6 +205,12 @@ TEST_CASE("master URLs and password masking") {
   CHECK(redact_connection_string("x postgresql://a:one@h/x y postgres://b:two@h/z") ==
         "x postgresql://a:****@h/x y postgres://b:****@h/z");
   CHECK(redact_connection_string("host=h password='it\\'s a \\\\ secret' user=u") == "host=h password=**** user=u");
+  // libpq's own reading: an escaped space stays in the value; user info runs to the '@'.
+  CHECK(redact_connection_string("host=h password=x\\ s3cret user=u") == "host=h password=**** user=u");
+  CHECK(redact_connection_string("postgresql://tm#user:s3cret@h:1/x") == "postgresql://tm#user:****@h:1/x");
+  CHECK(redact_connection_string("postgresql://tm user:s3cret@h:1/x") == "postgresql://tm user:****@h:1/x");
+  CHECK(redact_connection_string("postgresql://u?x:s3cret@h/x") == "postgresql://u?x:****@h/x");
+  CHECK(shown_connection_string("host=h\npassword=s3cret") == "host=h password=****");
 }
 
 TEST_CASE("tenant ids and schema names are validated") {

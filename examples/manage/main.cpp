@@ -210,10 +210,10 @@ int main(int argc, char** argv) {
     for (const auto& p : e.problems()) std::cerr << "error: " << p.file << ": " << p.message << '\n';
     return static_cast<int>(tmig::exit_status::usage);
   } catch (const tmig::usage_error& e) {
-    std::cerr << "error: " << e.what() << '\n';
+    std::cerr << "error: " << tmig::shown_connection_string(e.what()) << '\n';
     return static_cast<int>(tmig::exit_status::usage);
   } catch (const std::exception& e) {
-    std::cerr << "error: " << tmig::redact_connection_string(e.what()) << '\n';
+    std::cerr << "error: " << tmig::shown_connection_string(e.what()) << '\n';
     return static_cast<int>(tmig::exit_status::usage);
   }
 }

@@ -138,9 +138,12 @@ class TenantMigrator {
     static_assert(check_catalog<C>());
     auto all = catalog.list_tenants();
     std::sort(all.begin(), all.end(), [](const tenant& a, const tenant& b) { return a.id < b.id; });
-    for (const auto& id : selection.only)
-      if (std::none_of(all.begin(), all.end(), [&](const tenant& t) { return t.id == id; }))
-        throw usage_error("Tenant '" + id + "' does not exist");
+    for (const auto& id : selection.only) {
+      auto it = std::find_if(all.begin(), all.end(), [&](const tenant& t) { return t.id == id; });
+      if (it == all.end()) throw usage_error("Tenant '" + id + "' does not exist");
+      if (it->status == tenant_status::disabled)
+        throw usage_error("Tenant '" + id + "' is disabled: set its status to 'active' to migrate it");
+    }
     std::vector<tenant> out;
     for (auto& t : all) {
       if (t.status == tenant_status::disabled) continue;

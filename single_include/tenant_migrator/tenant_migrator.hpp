@@ -2502,14 +2502,12 @@ inline std::string redact_connection_string(std::string_view s) {
   std::string out(s);
   // user:password@ in every URI of the text.
   for (std::size_t scheme = out.find("://"); scheme != std::string::npos; scheme = out.find("://", scheme + 3)) {
+    // As libpq reads a URI: user info is everything up to an '@' met before any '/'
+    // ('?', '#' and spaces included), so mask exactly what libpq would take.
     std::size_t authority = scheme + 3;
-    std::size_t authority_end = authority;
-    while (authority_end < out.size() && out[authority_end] != '/' && out[authority_end] != '?' &&
-           out[authority_end] != '#' && !detail::is_space(out[authority_end]) && out[authority_end] != '\'' &&
-           out[authority_end] != '"')
-      ++authority_end;
-    auto at = out.rfind('@', authority_end == 0 ? 0 : authority_end - 1);
-    if (at == std::string::npos || at < authority) continue;
+    std::size_t at = authority;
+    while (at < out.size() && out[at] != '@' && out[at] != '/') ++at;
+    if (at >= out.size() || out[at] != '@') continue;
     auto colon = out.find(':', authority);
     if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "****");
   }
@@ -2541,9 +2539,11 @@ inline std::string redact_connection_string(std::string_view s) {
       while (end < out.size() && out[end] != '\'') end += (out[end] == '\\' && end + 1 < out.size()) ? 2 : 1;
       if (end < out.size()) ++end;
     } else {
+      // Unquoted: libpq lets a backslash escape the next character (a space too).
       while (end < out.size() && !detail::is_space(out[end]) && out[end] != '&' && out[end] != '#' && out[end] != '\'' &&
              out[end] != '"')
-        ++end;
+        end += (out[end] == '\\' && end + 1 < out.size()) ? 2 : 1;
+      if (end > out.size()) end = out.size();
     }
     out.replace(value, end - value, "****");
     i = value + 4;
@@ -2551,10 +2551,19 @@ inline std::string redact_connection_string(std::string_view s) {
   return out;
 }
 
+// A connection string as messages show it: password masked, on one line
+// (line breaks and tabs shown as spaces), so every error stays one line.
+inline std::string shown_connection_string(std::string_view s) {
+  std::string out = redact_connection_string(s);
+  for (auto& c : out)
+    if (c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f') c = ' ';
+  return out;
+}
+
 // Parses a --master value. Throws usage_error naming the (redacted) value.
 inline master_url parse_master_url(std::string_view url) {
   auto bad = [&](std::string_view why) {
-    return usage_error("bad master URL '" + redact_connection_string(url) + "': " + std::string(why));
+    return usage_error("bad master URL '" + shown_connection_string(url) + "': " + std::string(why));
   };
   if (url.empty()) throw usage_error("no master database: give --master URL or set TENANT_MIGRATOR_MASTER");
   if (url.substr(0, 7) == "sqlite:") {
@@ -2749,9 +2758,12 @@ class TenantMigrator {
     static_assert(check_catalog<C>());
     auto all = catalog.list_tenants();
     std::sort(all.begin(), all.end(), [](const tenant& a, const tenant& b) { return a.id < b.id; });
-    for (const auto& id : selection.only)
-      if (std::none_of(all.begin(), all.end(), [&](const tenant& t) { return t.id == id; }))
-        throw usage_error("Tenant '" + id + "' does not exist");
+    for (const auto& id : selection.only) {
+      auto it = std::find_if(all.begin(), all.end(), [&](const tenant& t) { return t.id == id; });
+      if (it == all.end()) throw usage_error("Tenant '" + id + "' does not exist");
+      if (it->status == tenant_status::disabled)
+        throw usage_error("Tenant '" + id + "' is disabled: set its status to 'active' to migrate it");
+    }
     std::vector<tenant> out;
     for (auto& t : all) {
       if (t.status == tenant_status::disabled) continue;

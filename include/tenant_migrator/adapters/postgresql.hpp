@@ -99,7 +99,7 @@ inline std::vector<std::pair<std::string, std::string>> conninfo_fields(std::str
   if (!options) {
     std::string why = err ? err : "out of memory";
     if (err) PQfreemem(err);
-    throw error("bad PostgreSQL connection string '" + redact_connection_string(conninfo) +
+    throw error("bad PostgreSQL connection string '" + shown_connection_string(conninfo) +
                 "': " + redact_message(why, conninfo));
   }
   std::unique_ptr<PQconninfoOption, void (*)(PQconninfoOption*)> guard(options, &PQconninfoFree);
@@ -530,10 +530,10 @@ class PostgresqlAdapter {
     const char* keywords[] = {"client_encoding", "fallback_application_name", "dbname", nullptr};
     const char* values[] = {"UTF8", "tenant_migrator", conninfo.c_str(), nullptr};
     PGconn* raw = PQconnectdbParams(keywords, values, 1);
-    if (!raw) throw database_error("cannot connect to '" + redact_connection_string(location) + "': out of memory");
+    if (!raw) throw database_error("cannot connect to '" + shown_connection_string(location) + "': out of memory");
     PostgresqlConnection connection(raw, options_);
     if (PQstatus(raw) != CONNECTION_OK)
-      throw database_error("cannot connect to '" + redact_connection_string(location) +
+      throw database_error("cannot connect to '" + shown_connection_string(location) +
                            "': " + detail::pg::redact_message(PQerrorMessage(raw), location));
     connection.quiet();
     return connection;
