@@ -200,8 +200,10 @@ TEST_CASE("master URLs and password masking") {
   CHECK(redact_connection_string("host=db\npassword=s3cret\tdbname=app") == "host=db\npassword=****\tdbname=app");
   CHECK(redact_connection_string("postgresql://db/app?pass%77ord=s3cret") == "postgresql://db/app?pass%77ord=****");
   CHECK(redact_connection_string("postgresql://db/app?PASSWORD=s3cret") == "postgresql://db/app?PASSWORD=****");
-  CHECK(redact_connection_string("cannot connect to 'postgresql://a:s3cret@h/x' or 'host=h password=s3cret'") ==
-        "cannot connect to 'postgresql://a:****@h/x' or 'host=h password=****'");
+  CHECK(redact_connection_string("cannot connect to 'postgresql://a:s3cret@h/x' or 'host=h password=s3cret user=u'") ==
+        "cannot connect to 'postgresql://a:****@h/x' or 'host=h password=**** user=u'");
+  // Masking twice changes nothing more: a message quoting a masked string keeps its quotes.
+  CHECK(redact_connection_string("to 'host=h password=****': refused") == "to 'host=h password=****': refused");
   CHECK(redact_connection_string("x postgresql://a:one@h/x y postgres://b:two@h/z") ==
         "x postgresql://a:****@h/x y postgres://b:****@h/z");
   CHECK(redact_connection_string("host=h password='it\\'s a \\\\ secret' user=u") == "host=h password=**** user=u");
@@ -211,6 +213,9 @@ TEST_CASE("master URLs and password masking") {
   CHECK(redact_connection_string("postgresql://tm user:s3cret@h:1/x") == "postgresql://tm user:****@h:1/x");
   CHECK(redact_connection_string("postgresql://u?x:s3cret@h/x") == "postgresql://u?x:****@h/x");
   CHECK(shown_connection_string("host=h\npassword=s3cret") == "host=h password=****");
+  // In key=value form '&' is part of a value (libpq), unlike in a URI query.
+  CHECK(redact_connection_string("password=a&password=\npassword = s3\\ cret\n") ==
+        "password=****\npassword = ****\n");
 }
 
 TEST_CASE("tenant ids and schema names are validated") {

@@ -2521,6 +2521,7 @@ inline std::string redact_connection_string(std::string_view s) {
       ++i;
       continue;
     }
+    const bool in_query = i > 0 && (out[i - 1] == '?' || out[i - 1] == '&');
     std::size_t key_end = i;
     while (key_end < out.size() && out[key_end] != '=' && !detail::is_space(out[key_end]) && out[key_end] != '&' &&
            out[key_end] != '?')
@@ -2533,16 +2534,27 @@ inline std::string redact_connection_string(std::string_view s) {
     }
     std::size_t value = eq + 1;
     while (value < out.size() && detail::is_space(out[value])) ++value;
+    auto after_mask = value + 4;
+    if (out.compare(value, 4, "****") == 0 &&  // masked already (a message redacted twice)
+        (after_mask == out.size() || detail::is_space(out[after_mask]) || out[after_mask] == '\'' ||
+         out[after_mask] == '"' || out[after_mask] == ':' || out[after_mask] == ',' || out[after_mask] == ')')) {
+      i = value + 4;
+      continue;
+    }
     std::size_t end = value;
     if (end < out.size() && out[end] == '\'') {
       ++end;
       while (end < out.size() && out[end] != '\'') end += (out[end] == '\\' && end + 1 < out.size()) ? 2 : 1;
       if (end < out.size()) ++end;
+    } else if (in_query) {
+      // A URI query value ends at the next parameter, fragment, space or quote.
+      while (end < out.size() && !detail::is_space(out[end]) && out[end] != '&' && out[end] != '#' &&
+             out[end] != '\'' && out[end] != '"')
+        ++end;
     } else {
-      // Unquoted: libpq lets a backslash escape the next character (a space too).
-      while (end < out.size() && !detail::is_space(out[end]) && out[end] != '&' && out[end] != '#' && out[end] != '\'' &&
-             out[end] != '"')
-        end += (out[end] == '\\' && end + 1 < out.size()) ? 2 : 1;
+      // An unquoted key=value value, as libpq reads it: up to whitespace, with a
+      // backslash escaping the next character (a space too); '&' is no separator.
+      while (end < out.size() && !detail::is_space(out[end])) end += (out[end] == '\\' && end + 1 < out.size()) ? 2 : 1;
       if (end > out.size()) end = out.size();
     }
     out.replace(value, end - value, "****");
