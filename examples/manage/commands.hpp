@@ -52,11 +52,13 @@ inline int exit_code(const tmig::run_summary& s) {
   return s.all_succeeded() ? 0 : 1;
 }
 
-inline tmig::migration_set load_set(const options& o) {
+inline const std::string& migrations_folder(const options& o) {
   if (o.migrations.empty())
     throw tmig::usage_error("no migrations folder: give --migrations DIR or set TENANT_MIGRATOR_MIGRATIONS");
-  return tmig::load_migration_directory(o.migrations);
+  return o.migrations;
 }
+
+inline tmig::migration_set load_set(const options& o) { return tmig::load_migration_directory(migrations_folder(o)); }
 
 inline tmig::migration_target target_of(const options& o) {
   tmig::migration_target t;

@@ -198,13 +198,9 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (command == "makemigration") {
-      if (o.migrations.empty())
-        throw tmig::usage_error("no migrations folder: give --migrations DIR or set TENANT_MIGRATOR_MIGRATIONS");
-      std::cout << tmig::write_new_migration(o.migrations, app_name, slug).string() << '\n';
+      std::cout << tmig::write_new_migration(manage::migrations_folder(o), app_name, slug).string() << '\n';
       return 0;
     }
-    if ((command == "showtenants" && o.format.empty())) o.format = "table";
-    if ((command == "showmigrations" && o.format.empty())) o.format = "text";
     return run(command, o);
   } catch (const tmig::migration_set_error& e) {
     for (const auto& p : e.problems()) std::cerr << "error: " << p.file << ": " << p.message << '\n';
