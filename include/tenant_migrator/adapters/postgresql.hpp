@@ -26,6 +26,7 @@
 #include "../connection_string.hpp"
 #include "../errors.hpp"
 #include "../interrupt.hpp"
+#include "../detail/sql_identifier.hpp"
 #include "../tenant.hpp"
 
 namespace tenant_migrator {
@@ -376,14 +377,7 @@ class PostgresqlConnection {
     if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR) execute_script("ROLLBACK");
   }
 
-  std::string quote_identifier(std::string_view name) const {
-    std::string out = "\"";
-    for (char c : name) {
-      if (c == '"') out += '"';
-      out += c;
-    }
-    return out + "\"";
-  }
+  std::string quote_identifier(std::string_view name) const { return detail::quote_sql_identifier(name); }
 
   // Schemas (SchemaCapableAdapter). use_schema makes `schema` the first (by
   // default the only) schema unqualified names resolve to.

@@ -20,6 +20,7 @@
 #include "../concepts/database_adapter.hpp"
 #include "../errors.hpp"
 #include "../interrupt.hpp"
+#include "../detail/sql_identifier.hpp"
 
 namespace tenant_migrator {
 
@@ -97,14 +98,7 @@ class SqliteConnection {
     return {[](void* db) noexcept { sqlite3_interrupt(static_cast<sqlite3*>(db)); }, db_.get()};
   }
 
-  std::string quote_identifier(std::string_view name) const {
-    std::string out = "\"";
-    for (char c : name) {
-      if (c == '"') out += '"';
-      out += c;
-    }
-    return out + "\"";
-  }
+  std::string quote_identifier(std::string_view name) const { return detail::quote_sql_identifier(name); }
 
  private:
   // Skips whitespace and comments, to find where a statement really starts.

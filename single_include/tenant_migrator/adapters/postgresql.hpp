@@ -25,6 +25,25 @@
 #include <vector>
 
 #include "../tenant_migrator.hpp"
+// ---- detail/sql_identifier.hpp ----
+// Quoting an SQL identifier the standard way (SQLite and PostgreSQL alike):
+// wrap it in double quotes and double any double quote inside.
+
+#include <string>
+#include <string_view>
+
+namespace tenant_migrator::detail {
+
+inline std::string quote_sql_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace tenant_migrator::detail
 
 namespace tenant_migrator {
 
@@ -374,14 +393,7 @@ class PostgresqlConnection {
     if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR) execute_script("ROLLBACK");
   }
 
-  std::string quote_identifier(std::string_view name) const {
-    std::string out = "\"";
-    for (char c : name) {
-      if (c == '"') out += '"';
-      out += c;
-    }
-    return out + "\"";
-  }
+  std::string quote_identifier(std::string_view name) const { return detail::quote_sql_identifier(name); }
 
   // Schemas (SchemaCapableAdapter). use_schema makes `schema` the first (by
   // default the only) schema unqualified names resolve to.

@@ -20,6 +20,25 @@
 #include <vector>
 
 #include "../tenant_migrator.hpp"
+// ---- detail/sql_identifier.hpp ----
+// Quoting an SQL identifier the standard way (SQLite and PostgreSQL alike):
+// wrap it in double quotes and double any double quote inside.
+
+#include <string>
+#include <string_view>
+
+namespace tenant_migrator::detail {
+
+inline std::string quote_sql_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace tenant_migrator::detail
 
 namespace tenant_migrator {
 
@@ -97,14 +116,7 @@ class SqliteConnection {
     return {[](void* db) noexcept { sqlite3_interrupt(static_cast<sqlite3*>(db)); }, db_.get()};
   }
 
-  std::string quote_identifier(std::string_view name) const {
-    std::string out = "\"";
-    for (char c : name) {
-      if (c == '"') out += '"';
-      out += c;
-    }
-    return out + "\"";
-  }
+  std::string quote_identifier(std::string_view name) const { return detail::quote_sql_identifier(name); }
 
  private:
   // Skips whitespace and comments, to find where a statement really starts.
