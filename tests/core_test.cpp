@@ -243,15 +243,13 @@ struct NoExecute {
 };
 struct AdapterWithoutExecute {
   using connection_type = NoExecute;
-  static constexpr bool supports_schemas = false;
-  static constexpr bool supports_transactional_ddl = true;
+  using capabilities = tenant_migrator::capability_list<tenant_migrator::capability::transactional_ddl>;
   NoExecute connect(std::string_view);
   std::string tenant_database_location(std::string_view, std::string_view) const;
 };
 struct AdapterWithoutConnect {
   using connection_type = test_support::FakeConnection;
-  static constexpr bool supports_schemas = false;
-  static constexpr bool supports_transactional_ddl = true;
+  using capabilities = tenant_migrator::capability_list<tenant_migrator::capability::transactional_ddl>;
   std::string tenant_database_location(std::string_view, std::string_view) const;
 };
 static_assert(DatabaseAdapter<test_support::FakeAdapter>);
@@ -297,6 +295,7 @@ TEST_CASE("a run continues after a failing tenant and reports every tenant") {
   test_support::FakeAdapter adapter;
   for (auto id : {"acme", "globex", "dev"}) (*adapter.databases)[id] = std::make_shared<test_support::fake_database>();
   // globex already has 0001 applied with a checksum that no longer matches.
+  (*adapter.databases)["globex"]->has_history = true;
   (*adapter.databases)["globex"]->history.push_back({"users", "0001_initial", "0000", "t", "1"});
 
   fake_catalog catalog{{make_tenant("globex"), make_tenant("acme"), make_tenant("dev"),
@@ -344,7 +343,8 @@ TEST_CASE("a failing migration is rolled back and not recorded; the console says
   CHECK(summary.failed() == 2);
   auto& db = *(*adapter.databases)["acme"];
   CHECK(db.history.size() == 1);  // 0001 only
-  CHECK(db.committed.size() == 1);
+  CHECK(db.attempted.size() == 2);
+  CHECK(db.scripts == std::vector<std::string>{"CREATE users"});  // 0002's script rolled back
   auto text = out.str();
   CHECK(text.find("  users/0002_bad.sql ... FAILED\n") != std::string::npos);
   CHECK(text.find("FAILED Migrations failed for tenant 'acme': users/0002_bad.sql: simulated failure\n"
@@ -360,11 +360,14 @@ TEST_CASE("a failing migration is rolled back and not recorded; the console says
 TEST_CASE("a stop signal rolls back the migration in flight and starts no other tenant") {
   temp_dir d;
   write_file(d / "users/0001_initial.sql", "CREATE users");
+  write_file(d / "users/0002_slow.sql", "SIGNAL arrives while this runs");
+  write_file(d / "users/0003_next.sql", "CREATE more");
   auto set = load_migration_directory(d.path());
   test_support::FakeAdapter adapter;
   (*adapter.databases)["acme"] = std::make_shared<test_support::fake_database>();
   (*adapter.databases)["dev"] = std::make_shared<test_support::fake_database>();
-  std::atomic<int> stop{2};  // as if SIGINT arrived while acme's migration ran
+  std::atomic<int> stop{0};
+  (*adapter.databases)["acme"]->on_signal_script = [&] { stop = 2; };  // SIGINT during acme's 0002
   std::ostringstream out;
   migrator_options options;
   options.stop_signal = &stop;
@@ -372,9 +375,16 @@ TEST_CASE("a stop signal rolls back the migration in flight and starts no other 
       FreshConnectionPerTenant<test_support::FakeAdapter>(adapter), ConsoleReporter(out, console_style{false}), options);
   auto summary = migrator.run({make_tenant("acme"), make_tenant("dev")}, set);
   CHECK(summary.signal == 2);
-  CHECK(summary.tenants.empty());
-  CHECK(summary.not_processed == 2);
-  CHECK((*adapter.databases)["acme"]->history.empty());
+  REQUIRE(summary.tenants.size() == 1);
+  CHECK(summary.tenants[0].outcome == tenant_outcome::interrupted);
+  CHECK(summary.tenants[0].error == "users/0002_slow.sql was rolled back (SIGINT)");
+  CHECK(summary.not_processed == 1);  // dev never started
+  auto& acme = *(*adapter.databases)["acme"];
+  REQUIRE(acme.history.size() == 1);  // 0001 kept; 0002 rolled back with its history row; 0003 never started
+  CHECK(acme.history[0][1] == "0001_initial");
+  CHECK(acme.scripts == std::vector<std::string>{"CREATE users"});
+  CHECK(acme.attempted.size() == 2);
+  CHECK((*adapter.databases)["dev"]->attempted.empty());
 }
 
 TEST_CASE("backwards plans need .down.sql files, unless nothing will run (--fake)") {
@@ -391,4 +401,61 @@ TEST_CASE("backwards plans need .down.sql files, unless nothing will run (--fake
   REQUIRE(fake.size() == 2);
   CHECK(fake[0].what->name == "0002_b");
   CHECK(fake[0].way == direction::backwards);
+}
+
+TEST_CASE("plan, inspect, repair and a backwards move go through the tenant's history") {
+  temp_dir d;
+  write_file(d / "users/0001_initial.sql", "CREATE users");
+  write_file(d / "users/0002_b.sql", "ALTER users");
+  write_file(d / "users/0002_b.down.sql", "UNALTER users");
+  auto set = load_migration_directory(d.path());
+  test_support::FakeAdapter adapter;
+  (*adapter.databases)["acme"] = std::make_shared<test_support::fake_database>();
+  auto& db = *(*adapter.databases)["acme"];
+  TenantMigrator<DatabasePerTenant, FreshConnectionPerTenant<test_support::FakeAdapter>, NullReporter> migrator{
+      FreshConnectionPerTenant<test_support::FakeAdapter>(adapter)};
+  const tenant acme = make_tenant("acme");
+
+  // Before any run: no history table; reading creates none.
+  auto plan = migrator.plan_tenant(acme, set);
+  CHECK(plan.error.empty());
+  CHECK(plan.steps.size() == 2);
+  CHECK(migrator.inspect_tenant(acme, set).pending() == 2);
+  CHECK_FALSE(db.has_history);
+
+  CHECK(migrator.migrate_tenant(acme, set).applied == 2);
+  CHECK(migrator.inspect_tenant(acme, set).pending() == 0);
+  CHECK(migrator.plan_tenant(acme, set).steps.empty());
+
+  // Backwards to 0001: 0002's .down.sql runs and its row goes.
+  auto back = migrator.migrate_tenant(acme, set, {"users", "0001_initial"});
+  CHECK(back.outcome == tenant_outcome::migrated);
+  CHECK(db.scripts.back() == "UNALTER users");
+  REQUIRE(db.history.size() == 1);
+  CHECK(db.history[0][1] == "0001_initial");
+
+  // A changed file: inspect flags it, plan refuses, repair accepts the new checksum.
+  write_file(d / "users/0001_initial.sql", "CREATE users -- reformatted");
+  auto changed = load_migration_directory(d.path());
+  auto state = migrator.inspect_tenant(acme, changed);
+  CHECK_FALSE(state.migrations.at(0).checksum_ok);
+  CHECK(migrator.plan_tenant(acme, changed).error.find("was changed after it was applied") != std::string::npos);
+  auto repaired = migrator.repair_tenant(acme, changed);
+  REQUIRE(repaired.size() == 1);
+  CHECK(repaired[0].str() == "users/0001_initial");
+  CHECK(migrator.inspect_tenant(acme, changed).migrations.at(0).checksum_ok);
+  CHECK(migrator.plan_tenant(acme, changed).steps.size() == 1);  // 0002 again
+}
+
+TEST_CASE("the fake adapter refuses SQL it does not understand, and a parameter count that does not fit") {
+  auto db = std::make_shared<test_support::fake_database>();
+  test_support::FakeConnection c(db);
+  CHECK_THROWS_AS(c.query("SELECT 1", {}), std::logic_error);
+  c.execute_script("CREATE TABLE IF NOT EXISTS \"h\" (app TEXT)");
+  CHECK_THROWS_AS(c.query("SELECT 1 FROM \"h\" WHERE app = $1 AND name = $2", {}), std::logic_error);
+  c.begin();
+  c.query("INSERT INTO \"h\" (app, name, checksum, applied_at, duration_ms) VALUES ($1, $2, $3, $4, $5)",
+          {"a", "0001_x", "c", "t", "1"});
+  c.rollback();
+  CHECK(db->history.empty());
 }

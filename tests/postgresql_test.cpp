@@ -20,7 +20,7 @@
 #include <tenant_migrator/tenant_migrator.hpp>
 #include <tenant_migrator/adapters/postgresql.hpp>
 
-#include "support/adapter_conformance.hpp"
+#include <tenant_migrator/testing/adapter_conformance.hpp>
 #include "support/files.hpp"
 
 using namespace tenant_migrator;
@@ -77,9 +77,18 @@ TEST_CASE("the test server is configured") {
 }
 
 struct PostgresqlFixture {
-  static constexpr const char* name = "postgresql";
+  using adapter_type = PostgresqlAdapter;
   scratch_database db;
-  PostgresqlConnection connect() { return db.admin.connect(db.location); }
+  std::string unused = "tm_test_" + random_suffix();
+  ~PostgresqlFixture() {
+    try {
+      if (db.admin.database_exists(unused)) db.admin.drop_database(unused);
+    } catch (...) {
+    }
+  }
+  PostgresqlAdapter& adapter() { return db.admin; }
+  std::string location() { return db.location; }
+  std::string unused_location() { return unused; }
   static std::string routine_script() {
     return "CREATE TABLE routine_log (item_id INTEGER);\n"
            "CREATE FUNCTION log_item() RETURNS trigger LANGUAGE plpgsql AS $$\n"
@@ -163,7 +172,7 @@ TEST_CASE("transactions: rollback without one is harmless, a failed transaction 
   c.begin();
   c.execute_script("CREATE TABLE t (id INTEGER);");
   c.commit();
-  CHECK(test_support::table_exists(c, "t"));
+  CHECK(tenant_migrator::testing::table_exists(c, "t"));
 }
 
 TEST_CASE("connection strings: passwords never show, tenant locations keep the master's settings") {

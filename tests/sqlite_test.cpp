@@ -8,20 +8,22 @@
 #include <tenant_migrator/adapters/sqlite.hpp>
 #include <tenant_migrator/reporting/json_reporter.hpp>
 
-#include "support/adapter_conformance.hpp"
+#include <tenant_migrator/testing/adapter_conformance.hpp>
 #include "support/files.hpp"
 
 using namespace tenant_migrator;
-using test_support::table_exists;
+using tenant_migrator::testing::table_exists;
 using test_support::temp_dir;
 using test_support::write_file;
 
 struct SqliteFixture {
-  static constexpr const char* name = "sqlite";
+  using adapter_type = SqliteAdapter;
   temp_dir dir;
-  SqliteAdapter adapter;
-  SqliteFixture() { adapter.create_database((dir / "t.db").string()); }
-  SqliteConnection connect() { return adapter.connect((dir / "t.db").string()); }
+  SqliteAdapter sqlite;
+  SqliteFixture() { sqlite.create_database((dir / "t.db").string()); }
+  SqliteAdapter& adapter() { return sqlite; }
+  std::string location() { return (dir / "t.db").string(); }
+  std::string unused_location() { return (dir / "unused.db").string(); }
   static std::string routine_script() {
     return "CREATE TABLE routine_log (item_id INTEGER);\n"
            "CREATE TRIGGER items_logged AFTER INSERT ON items BEGIN\n"

@@ -55,8 +55,7 @@ class PrefixedSqliteConnection {
 class PrefixedSqliteAdapter {
  public:
   using connection_type = PrefixedSqliteConnection;
-  static constexpr bool supports_schemas = false;
-  static constexpr bool supports_transactional_ddl = true;
+  using capabilities = tenant_migrator::capability_list<tenant_migrator::capability::transactional_ddl>;
 
   connection_type connect(std::string_view location) { return connection_type(sqlite_.connect(location)); }
   std::string tenant_database_location(std::string_view master, std::string_view tenant) const {

@@ -10,8 +10,7 @@
 #include <stdexcept>
 #include <string>
 
-#include <tenant_migrator/adapters/sqlite.hpp>
-#include <tenant_migrator/tenant_migrator.hpp>
+#include <tenant_migrator/sqlite.hpp>
 
 namespace tmig = tenant_migrator;
 
@@ -57,7 +56,7 @@ int main() {
     adapter.create_database(adapter.tenant_database_location(master, t.location));
   }
 
-  tmig::TenantMigrator<tmig::DatabasePerTenant, tmig::FreshConnectionPerTenant<tmig::SqliteAdapter>>
+  tmig::SqliteMigrator<>
       migrator({}, tmig::ConsoleReporter(std::cout, tmig::console_style{}), {.master_location = master});
   auto summary = migrator.migrate_all(catalog, migrations);
 

@@ -117,7 +117,7 @@ class commands {
     auto target = target_of(o_);
     tmig::validate_target(set, target);
     auto catalog = open_catalog();
-    auto tenants = migrator<fresh, tmig::NullReporter>::select_tenants(catalog, {o_.only, o_.exclude});
+    auto tenants = tmig::select_tenants(catalog, {o_.only, o_.exclude});
     if (o_.plan) {
       int status = 0;
       migrator<fresh, tmig::NullReporter> m(fresh(adapter_), {}, migrator_options_of(o_, master_));
@@ -140,7 +140,7 @@ class commands {
         migrator<decltype(policy), decltype(reporter)> m(std::move(policy), std::move(reporter),
                                                           migrator_options_of(o_, master_));
         auto summary = m.run(tenants, set, target);
-        m.mark_complete(catalog, tenants, summary);
+        tmig::mark_complete(catalog, tenants, summary);
         return exit_code(summary);
       });
     };
@@ -174,7 +174,7 @@ class commands {
       tmig::run_summary summary;
       summary.tenants.push_back(m.migrate_tenant(t, set, target));
       summary.signal = stop_signal.load();
-      m.mark_complete(catalog, {t}, summary);
+      tmig::mark_complete(catalog, {t}, summary);
       if (!summary.tenants.front().succeeded() && o_.format != "json" && o_.format != "log" &&
           summary.tenants.front().outcome == tmig::tenant_outcome::failed)
         std::cout << "Fix the cause, then rerun: manage migratetenant --tenant-id=" << t.id << '\n';
@@ -207,7 +207,7 @@ class commands {
     if (!o_.tenant_id.empty())
       tenants.push_back(existing_tenant(catalog, /*allow_disabled=*/true));
     else
-      tenants = migrator<fresh, tmig::NullReporter>::select_tenants(catalog);
+      tenants = tmig::select_tenants(catalog);
     migrator<fresh, tmig::NullReporter> m(fresh(adapter_), {}, migrator_options_of(o_, master_));
     bool any_pending = false, any_error = false;
     tmig::json all = tmig::json::array();

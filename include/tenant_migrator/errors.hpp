@@ -23,10 +23,27 @@ class error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Wrong input from the user or the environment: exit status 2.
+// Wrong input from the user or the environment, found before anything ran.
 class usage_error : public error {
  public:
   using error::error;
+};
+
+// A selected tenant id that the registry does not have, or has disabled.
+class tenant_selection_error : public usage_error {
+ public:
+  enum class reason { unknown, disabled };
+  tenant_selection_error(std::string tenant_id, reason why)
+      : usage_error(why == reason::unknown ? "Tenant '" + tenant_id + "' does not exist"
+                                           : "Tenant '" + tenant_id + "' is disabled"),
+        tenant_id_(std::move(tenant_id)),
+        why_(why) {}
+  const std::string& tenant_id() const noexcept { return tenant_id_; }
+  reason why() const noexcept { return why_; }
+
+ private:
+  std::string tenant_id_;
+  reason why_;
 };
 
 // One problem found in a migration set, with the file that causes it.

@@ -10,7 +10,7 @@
 #include "concepts/database_adapter.hpp"
 #include "detail/clock.hpp"
 #include "errors.hpp"
-#include "tenant.hpp"
+#include "model/tenant.hpp"
 
 namespace tenant_migrator {
 
@@ -18,7 +18,7 @@ namespace tenant_migrator {
 // the master; a schema or PostgreSQL database named like the id, '-' -> '_'.
 template <DatabaseAdapter A>
 std::string default_location(const tenant& t) {
-  if (t.isolation == isolation_kind::database && !A::supports_schemas) return t.id + ".db";
+  if (t.isolation == isolation_kind::database && !claims<A, capability::schemas>) return t.id + ".db";
   std::string name = t.id;
   for (auto& c : name)
     if (c == '-') c = '_';
@@ -36,7 +36,7 @@ template <DatabaseAdapter A, Catalog C>
 void check_new_tenant(C& catalog, tenant& t) {
   if (auto why = validate_tenant_id(t.id); !why.empty()) throw usage_error(why);
   if (t.name.empty()) throw usage_error("tenant '" + t.id + "' needs a name (--name)");
-  if (t.isolation == isolation_kind::schema && !A::supports_schemas)
+  if (t.isolation == isolation_kind::schema && !claims<A, capability::schemas>)
     throw usage_error("schema isolation needs a PostgreSQL master; this master has no schemas");
   if (t.location.empty()) t.location = default_location<A>(t);
   if (t.isolation == isolation_kind::schema) {
@@ -60,7 +60,7 @@ void provision_tenant(A& adapter, C& catalog, MasterConnection& master, const te
   catalog.add_tenant(row);
   try {
     if (t.isolation == isolation_kind::schema) {
-      if constexpr (requires { master.create_schema(t.location); }) {
+      if constexpr (claims<A, capability::schema_provisioning>) {
         master.create_schema(t.location);
       } else {
         throw error("this database has no schemas");
@@ -87,7 +87,7 @@ void delete_tenant(A& adapter, C& catalog, MasterConnection& master, const tenan
   if (drop_data) {
     if (t.isolation == isolation_kind::schema) {
       if (auto why = validate_sql_name(t.location); !why.empty()) throw usage_error(why);
-      if constexpr (requires { master.drop_schema(t.location); }) master.drop_schema(t.location);
+      if constexpr (claims<A, capability::schema_provisioning>) master.drop_schema(t.location);
       else throw error("this database has no schemas");
     } else {
       adapter.drop_database(adapter.tenant_database_location(master_location, t.location));

@@ -42,10 +42,27 @@ class error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Wrong input from the user or the environment: exit status 2.
+// Wrong input from the user or the environment, found before anything ran.
 class usage_error : public error {
  public:
   using error::error;
+};
+
+// A selected tenant id that the registry does not have, or has disabled.
+class tenant_selection_error : public usage_error {
+ public:
+  enum class reason { unknown, disabled };
+  tenant_selection_error(std::string tenant_id, reason why)
+      : usage_error(why == reason::unknown ? "Tenant '" + tenant_id + "' does not exist"
+                                           : "Tenant '" + tenant_id + "' is disabled"),
+        tenant_id_(std::move(tenant_id)),
+        why_(why) {}
+  const std::string& tenant_id() const noexcept { return tenant_id_; }
+  reason why() const noexcept { return why_; }
+
+ private:
+  std::string tenant_id_;
+  reason why_;
 };
 
 // One problem found in a migration set, with the file that causes it.
@@ -85,12 +102,13 @@ class database_error : public error {
 };
 
 }  // namespace tenant_migrator
-// ---- tenant.hpp ----
+// ---- model/tenant.hpp ----
 // A tenant as the master registry records it, and the rules for its identifiers.
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace tenant_migrator {
 
@@ -130,6 +148,16 @@ struct tenant {
   std::string location;  // database: file path / database name / conninfo; schema: schema name
   tenant_status status = tenant_status::active;
   std::string created_at;  // ISO 8601, UTC
+
+  // A tenant in its own database: a SQLite file (relative to the master's
+  // folder), a PostgreSQL database name or connection string.
+  static tenant database(std::string id, std::string location, std::string name = {}) {
+    return {std::move(id), std::move(name), isolation_kind::database, std::move(location), tenant_status::active, {}};
+  }
+  // A tenant in its own schema on the master's server.
+  static tenant schema(std::string id, std::string schema_name, std::string name = {}) {
+    return {std::move(id), std::move(name), isolation_kind::schema, std::move(schema_name), tenant_status::active, {}};
+  }
 };
 
 // Empty when `id` is a valid tenant id, else why not (one line, naming the id).
@@ -169,7 +197,7 @@ inline std::string validate_sql_name(std::string_view name, std::string_view wha
 }
 
 }  // namespace tenant_migrator
-// ---- migration.hpp ----
+// ---- model/migration.hpp ----
 // Migrations and an ordered, validated set of them.
 
 #include <compare>
@@ -239,6 +267,154 @@ class migration_set {
  private:
   std::vector<migration> ordered_;
   std::map<migration_key, std::size_t> index_;
+};
+
+}  // namespace tenant_migrator
+// ---- model/history_record.hpp ----
+// One row of a tenant's history table: a migration it has applied.
+
+#include <string>
+
+
+namespace tenant_migrator {
+
+struct applied_migration {
+  migration_key key;
+  std::string checksum;    // SHA-256 of the file as it was applied, hex
+  std::string applied_at;  // ISO 8601, UTC
+  long long duration_ms = 0;
+};
+
+}  // namespace tenant_migrator
+// ---- model/plan.hpp ----
+// Targets and plans: what to migrate a tenant to, and the steps that get it there.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+
+namespace tenant_migrator {
+
+// Where a migration runs: forwards (apply) or backwards (unapply, .down.sql).
+enum class direction { forwards, backwards };
+
+// What to migrate to (Django's `migrate [app_label] [migration_name]`):
+//   {}                      everything pending
+//   {app}                   that app's pending migrations and what they depend on
+//   {app, "0002_x"}         that app exactly at 0002_x: forwards, or backwards
+//                           through .down.sql files (later ones of the app unapplied)
+//   {app, "zero"}           every migration of that app unapplied
+struct migration_target {
+  std::optional<std::string> app;
+  std::optional<std::string> name;
+};
+
+struct plan_step {
+  const migration* what;
+  direction way;
+};
+
+// What a run would do to one tenant (TenantMigrator::plan_tenant).
+struct tenant_plan {
+  std::string tenant_id;
+  std::vector<plan_step> steps;
+  std::string error;  // the tenant cannot be planned: its history, its lock, a refused step
+};
+
+}  // namespace tenant_migrator
+// ---- model/results.hpp ----
+// What a run, or a read of one tenant, found: per tenant and in sum.
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+
+namespace tenant_migrator {
+
+enum class tenant_outcome {
+  migrated,     // at least one migration applied, none failed
+  up_to_date,   // nothing was pending
+  failed,       // a migration or a check failed; the failed migration left nothing behind
+  skipped,      // not touched (locked by another run)
+  interrupted,  // stopped by a signal; the migration in flight was rolled back
+};
+
+inline const char* to_string(tenant_outcome o) noexcept {
+  switch (o) {
+    case tenant_outcome::migrated: return "migrated";
+    case tenant_outcome::up_to_date: return "up_to_date";
+    case tenant_outcome::failed: return "failed";
+    case tenant_outcome::skipped: return "skipped";
+    case tenant_outcome::interrupted: return "interrupted";
+  }
+  return "?";
+}
+
+struct tenant_result {
+  std::string tenant_id;
+  tenant_outcome outcome = tenant_outcome::failed;
+  std::size_t applied = 0;  // migrations applied (or unapplied) by this run
+  std::string error;        // why it failed or was skipped, one line
+  std::chrono::milliseconds duration{0};
+
+  bool succeeded() const noexcept {
+    return outcome == tenant_outcome::migrated || outcome == tenant_outcome::up_to_date;
+  }
+};
+
+struct run_summary {
+  std::vector<tenant_result> tenants;
+  std::size_t not_processed = 0;  // tenants never started because the run was interrupted
+  int signal = 0;                 // SIGINT/SIGTERM when interrupted, else 0
+  std::chrono::milliseconds duration{0};
+
+  std::size_t succeeded() const noexcept {
+    std::size_t n = 0;
+    for (const auto& t : tenants) n += t.succeeded();
+    return n;
+  }
+  std::size_t failed() const noexcept { return tenants.size() - succeeded(); }
+  bool all_succeeded() const noexcept { return failed() == 0 && not_processed == 0 && signal == 0; }
+};
+
+// One migration as a tenant's history sees it (showmigrations).
+struct migration_state {
+  migration_key key;
+  bool applied = false;
+  std::string applied_at;    // empty when not applied
+  bool in_set = true;        // false: recorded, but the set no longer has it
+  bool checksum_ok = true;   // false: the file changed after it was applied
+  std::string file() const { return key.str() + ".sql"; }
+};
+
+struct tenant_state {
+  std::string tenant_id;
+  std::vector<migration_state> migrations;  // set order, then recorded ones missing from the set
+  std::string error;                        // the tenant could not be read
+
+  std::size_t pending() const noexcept {
+    std::size_t n = 0;
+    for (const auto& m : migrations) n += m.in_set && !m.applied;
+    return n;
+  }
+};
+
+}  // namespace tenant_migrator
+// ---- model/selection.hpp ----
+// Which tenants a run covers.
+
+#include <string>
+#include <vector>
+
+namespace tenant_migrator {
+
+// Which tenants a run covers: all active ones, or only some.
+struct tenant_selection {
+  std::vector<std::string> only;     // empty: every active tenant
+  std::vector<std::string> exclude;
 };
 
 }  // namespace tenant_migrator
@@ -1036,6 +1212,279 @@ migration_set make_embedded_migration_set() {
 }
 
 }  // namespace tenant_migrator
+// ---- concepts/capabilities.hpp ----
+// Optional adapter capabilities (docs/concepts/capabilities.md).
+//
+// Beyond the required DatabaseAdapter members, an adapter may provide more:
+// a per-tenant lock, per-migration timeouts, cancellation, schemas, ... Each
+// is a tag in `capability::`, and an adapter says which it provides:
+//
+//   struct MyAdapter {
+//     using capabilities = tenant_migrator::capability_list<
+//         tenant_migrator::capability::per_tenant_lock,
+//         tenant_migrator::capability::transactional_ddl>;
+//     ...
+//   };
+//
+// The migrator uses a capability only when it is claimed, and a claim is
+// checked: claiming one without its members is a compile error naming the
+// missing member (check_capabilities). So a misspelt member cannot silently
+// cost a tenant its lock, its timeouts or Ctrl-C cancellation: without the
+// claim the feature is off by declaration, with it the spelling is checked.
+// An adapter without `capabilities` provides none.
+
+#include <chrono>
+#include <concepts>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+// ---- interrupt.hpp ----
+// Cancelling the statement a migration is running, from a signal handler.
+//
+// While a migration's SQL runs, the migrator arms a slot with the connection's
+// interrupter (if its adapter has one: `interrupt_handle interrupter()`, e.g.
+// PQcancel, sqlite3_interrupt). interrupt_running_migration(), called from a
+// SIGINT/SIGTERM handler after it sets migrator_options::stop_signal, asks the
+// database to stop that statement; the migrator then rolls the migration back
+// and reports the run as interrupted. Without it a long statement would run to
+// its end before the rollback.
+
+#include <atomic>
+
+namespace tenant_migrator {
+
+// What a connection hands out for cancelling its running statement:
+// `cancel(target)` must be async-signal-safe.
+struct interrupt_handle {
+  void (*cancel)(void*) noexcept = nullptr;
+  void* target = nullptr;
+};
+
+namespace detail {
+inline std::atomic<void (*)(void*) noexcept> running_cancel{nullptr};
+inline std::atomic<void*> running_target{nullptr};
+
+// Arms the slot for one statement; disarms it when destroyed. The migrator
+// runs on one thread, and a signal handler interrupts that thread, so the
+// target cannot be destroyed while the handler uses it.
+class armed_interrupt {
+ public:
+  explicit armed_interrupt(interrupt_handle h) noexcept {
+    running_target.store(h.target);
+    running_cancel.store(h.cancel);
+  }
+  ~armed_interrupt() {
+    running_cancel.store(nullptr);
+    running_target.store(nullptr);
+  }
+  armed_interrupt(const armed_interrupt&) = delete;
+  armed_interrupt& operator=(const armed_interrupt&) = delete;
+};
+}  // namespace detail
+
+// Async-signal-safe: cancels the migration statement running now, if any.
+inline void interrupt_running_migration() noexcept {
+  auto cancel = detail::running_cancel.load();
+  void* target = detail::running_target.load();
+  if (cancel && target) cancel(target);
+}
+
+}  // namespace tenant_migrator
+
+namespace tenant_migrator {
+
+namespace capability {
+// connection.try_lock_tenant(key, wait) -> bool, connection.unlock_tenant(key):
+// a session-level lock on one tenant's space, so two runs never migrate one tenant at once.
+struct per_tenant_lock {};
+// connection.set_local_timeouts(lock_timeout, statement_timeout): limits for the
+// migration in the current transaction (0: none).
+struct migration_timeouts {};
+// connection.interrupter() -> interrupt_handle: cancels the running statement
+// from a signal handler (Ctrl-C rolls the migration back at once).
+struct cancellation {};
+// connection.use_schema(name), connection.schema_exists(name) -> bool:
+// tenants can be schemas (SchemaPerTenant).
+struct schemas {};
+// Adapter `static constexpr std::size_t history_batch_size`: how many tenants'
+// history tables one statement may read (each read table holds a lock until
+// the transaction ends). Needs `schemas`. Enables the up-to-date fast path.
+struct batched_history_reads {};
+// A claim with no members: DDL takes part in transactions, so a failed
+// migration leaves nothing behind. Without it the migrator says, on failure,
+// that statements before the failing one may be applied.
+struct transactional_ddl {};
+// connection.reset_session(): forgets session state between tenants when a
+// connection is reused (ReuseConnectionPerServer).
+struct session_reset {};
+// adapter.create_database(location), drop_database(location),
+// database_exists(location) -> bool: createtenant / deletetenant of database tenants.
+struct database_provisioning {};
+// connection.create_schema(name), drop_schema(name): the same for schema tenants.
+struct schema_provisioning {};
+// adapter.server_of(location) -> std::string: which server a location is on,
+// so connection reuse can hold one connection per server, not per database.
+struct server_identity {};
+}  // namespace capability
+
+// The capabilities an adapter claims: `using capabilities = capability_list<...>;`
+template <class... Capabilities>
+struct capability_list {};
+
+namespace detail {
+template <class List, class Capability>
+struct list_has : std::false_type {};
+template <class... Cs, class Capability>
+struct list_has<capability_list<Cs...>, Capability> : std::bool_constant<(std::is_same_v<Cs, Capability> || ...)> {};
+
+template <class A>
+struct claimed_list {
+  using type = capability_list<>;
+};
+template <class A>
+  requires requires { typename A::capabilities; }
+struct claimed_list<A> {
+  using type = typename A::capabilities;
+};
+}  // namespace detail
+
+// True when adapter A claims Capability. The claim itself is checked by
+// check_capabilities<A>() (TenantMigrator and the shipped policies call it).
+template <class A, class Capability>
+inline constexpr bool claims = detail::list_has<typename detail::claimed_list<A>::type, Capability>::value;
+
+namespace requirement {
+
+template <class C>
+concept connection_locks_tenants = requires(C& connection, const std::string& key, std::chrono::milliseconds wait) {
+  { connection.try_lock_tenant(key, wait) } -> std::convertible_to<bool>;
+  connection.unlock_tenant(key);
+};
+
+template <class C>
+concept connection_sets_timeouts = requires(C& connection, std::chrono::milliseconds limit) {
+  connection.set_local_timeouts(limit, limit);
+};
+
+template <class C>
+concept connection_can_be_interrupted = requires(C& connection) {
+  { connection.interrupter() } -> std::same_as<interrupt_handle>;
+};
+
+template <class C>
+concept connection_can_use_schemas = requires(C& connection, std::string_view schema) {
+  connection.use_schema(schema);
+  { connection.schema_exists(schema) } -> std::convertible_to<bool>;
+};
+
+template <class A>
+concept adapter_sizes_history_batches = requires {
+  { A::history_batch_size } -> std::convertible_to<std::size_t>;
+};
+
+template <class C>
+concept connection_resets_session = requires(C& connection) { connection.reset_session(); };
+
+template <class A>
+concept adapter_provisions_databases = requires(A& adapter, std::string_view location) {
+  adapter.create_database(location);
+  adapter.drop_database(location);
+  { adapter.database_exists(location) } -> std::convertible_to<bool>;
+};
+
+template <class C>
+concept connection_provisions_schemas = requires(C& connection, std::string_view schema) {
+  connection.create_schema(schema);
+  connection.drop_schema(schema);
+};
+
+template <class A>
+concept adapter_names_servers = requires(const A& adapter, std::string_view location) {
+  { adapter.server_of(location) } -> std::convertible_to<std::string>;
+};
+
+}  // namespace requirement
+
+// Each claimed capability, checked: a static_assert names the missing member.
+namespace detail {
+template <class A>
+constexpr void check_claim(capability::per_tenant_lock) {
+  static_assert(requirement::connection_locks_tenants<typename A::connection_type>,
+                "capability::per_tenant_lock claimed, but connection_type lacks `bool try_lock_tenant(const "
+                "std::string& key, std::chrono::milliseconds wait)` or `void unlock_tenant(const std::string& key)`");
+}
+template <class A>
+constexpr void check_claim(capability::migration_timeouts) {
+  static_assert(requirement::connection_sets_timeouts<typename A::connection_type>,
+                "capability::migration_timeouts claimed, but connection_type lacks `void "
+                "set_local_timeouts(std::chrono::milliseconds lock_timeout, std::chrono::milliseconds "
+                "statement_timeout)`");
+}
+template <class A>
+constexpr void check_claim(capability::cancellation) {
+  static_assert(requirement::connection_can_be_interrupted<typename A::connection_type>,
+                "capability::cancellation claimed, but connection_type lacks `interrupt_handle interrupter()`");
+}
+template <class A>
+constexpr void check_claim(capability::schemas) {
+  static_assert(requirement::connection_can_use_schemas<typename A::connection_type>,
+                "capability::schemas claimed, but connection_type lacks `void use_schema(std::string_view)` or "
+                "`bool schema_exists(std::string_view)`");
+}
+template <class A>
+constexpr void check_claim(capability::batched_history_reads) {
+  static_assert(requirement::adapter_sizes_history_batches<A>,
+                "capability::batched_history_reads claimed, but the adapter lacks `static constexpr std::size_t "
+                "history_batch_size`");
+  static_assert(claims<A, capability::schemas>,
+                "capability::batched_history_reads claimed without capability::schemas");
+}
+template <class A>
+constexpr void check_claim(capability::transactional_ddl) {}
+template <class A>
+constexpr void check_claim(capability::session_reset) {
+  static_assert(requirement::connection_resets_session<typename A::connection_type>,
+                "capability::session_reset claimed, but connection_type lacks `void reset_session()`");
+}
+template <class A>
+constexpr void check_claim(capability::database_provisioning) {
+  static_assert(requirement::adapter_provisions_databases<A>,
+                "capability::database_provisioning claimed, but the adapter lacks `create_database(std::string_view)`, "
+                "`drop_database(std::string_view)` or `bool database_exists(std::string_view)`");
+}
+template <class A>
+constexpr void check_claim(capability::schema_provisioning) {
+  static_assert(requirement::connection_provisions_schemas<typename A::connection_type>,
+                "capability::schema_provisioning claimed, but connection_type lacks `create_schema(std::string_view)` "
+                "or `drop_schema(std::string_view)`");
+}
+template <class A>
+constexpr void check_claim(capability::server_identity) {
+  static_assert(requirement::adapter_names_servers<A>,
+                "capability::server_identity claimed, but the adapter lacks `std::string server_of(std::string_view "
+                "location) const`");
+}
+template <class A, class Unknown>
+constexpr void check_claim(Unknown) {
+  static_assert(sizeof(Unknown) == 0, "capabilities: not a tenant_migrator::capability tag");
+}
+
+template <class A, class... Cs>
+constexpr bool check_claims(capability_list<Cs...>) {
+  (check_claim<A>(Cs{}), ...);
+  return true;
+}
+}  // namespace detail
+
+// Checks every capability A claims (needs A::connection_type).
+template <class A>
+constexpr bool check_capabilities() {
+  return detail::check_claims<A>(typename detail::claimed_list<A>::type{});
+}
+
+}  // namespace tenant_migrator
 // ---- concepts/database_adapter.hpp ----
 // The DatabaseAdapter concept: what TenantMigrator needs from the code that
 // talks to a database. The core is written against this interface only and
@@ -1046,8 +1495,7 @@ migration_set make_embedded_migration_set() {
 //
 //   struct MyAdapter {
 //     using connection_type = MyConnection;
-//     static constexpr bool supports_schemas = false;
-//     static constexpr bool supports_transactional_ddl = true;
+//     using capabilities = capability_list<capability::transactional_ddl>;  // optional: concepts/capabilities.hpp
 //     connection_type connect(std::string_view location);          // throws database_error
 //     std::string tenant_database_location(std::string_view master_location,
 //                                          std::string_view tenant_location) const;
@@ -1060,13 +1508,16 @@ migration_set make_embedded_migration_set() {
 //   };
 //
 // Each requirement is its own named concept so that a type lacking one member
-// gets a compiler message naming exactly that requirement.
+// gets a compiler message naming exactly that requirement. Optional members
+// (locks, timeouts, cancellation, schemas, ...) are capabilities an adapter
+// claims: concepts/capabilities.hpp.
 
 #include <concepts>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
 
 namespace tenant_migrator {
 
@@ -1082,12 +1533,6 @@ concept adapter_has_connection_type = requires { typename A::connection_type; };
 template <class A>
 concept adapter_can_connect = requires(A& adapter, std::string_view location) {
   { adapter.connect(location) } -> std::same_as<typename A::connection_type>;
-};
-
-template <class A>
-concept adapter_declares_capabilities = requires {
-  { A::supports_schemas } -> std::convertible_to<bool>;
-  { A::supports_transactional_ddl } -> std::convertible_to<bool>;
 };
 
 template <class A>
@@ -1119,14 +1564,6 @@ concept connection_can_quote_identifiers = requires(const C& connection, std::st
   { connection.quote_identifier(name) } -> std::convertible_to<std::string>;
 };
 
-// Only for adapters with supports_schemas: make `schema` the only schema that
-// unqualified names resolve to, and say whether a schema exists.
-template <class C>
-concept connection_can_use_schemas = requires(C& connection, std::string_view schema) {
-  connection.use_schema(schema);
-  { connection.schema_exists(schema) } -> std::convertible_to<bool>;
-};
-
 }  // namespace requirement
 
 template <class C>
@@ -1137,26 +1574,18 @@ concept DatabaseConnection = requirement::connection_can_execute_script<C> &&
 
 template <class A>
 concept DatabaseAdapter = requirement::adapter_has_connection_type<A> && requirement::adapter_can_connect<A> &&
-                          requirement::adapter_declares_capabilities<A> &&
                           requirement::adapter_locates_tenant_databases<A> &&
                           DatabaseConnection<typename A::connection_type>;
 
 // An adapter whose database has schemas (PostgreSQL), usable with SchemaPerTenant.
 template <class A>
-concept SchemaCapableAdapter = DatabaseAdapter<A> && A::supports_schemas &&
+concept SchemaCapableAdapter = DatabaseAdapter<A> && claims<A, capability::schemas> &&
                                requirement::connection_can_use_schemas<typename A::connection_type>;
 
-// Optional capabilities, detected where used:
-//  - adapter.create_database(location) / drop_database(location) / database_exists(location)
-//  - connection.create_schema(name) / drop_schema(name)
-//  - connection.try_lock_tenant(key, wait) -> bool / unlock_tenant(key): a per-tenant lock
-//  - connection.reset_session(): called between tenants by connection reuse
+// An adapter that can create and drop tenant databases (createtenant, deletetenant).
 template <class A>
-concept ProvisioningAdapter = DatabaseAdapter<A> && requires(A& adapter, std::string_view location) {
-  adapter.create_database(location);
-  adapter.drop_database(location);
-  { adapter.database_exists(location) } -> std::convertible_to<bool>;
-};
+concept ProvisioningAdapter = DatabaseAdapter<A> && claims<A, capability::database_provisioning> &&
+                              requirement::adapter_provisions_databases<A>;
 
 // Spells out, one static_assert per requirement, why A is not a DatabaseAdapter.
 // Call it where a clearer message than the concept's helps.
@@ -1166,8 +1595,6 @@ constexpr bool check_database_adapter() {
                 "DatabaseAdapter: missing member type `connection_type`");
   static_assert(requirement::adapter_can_connect<A>,
                 "DatabaseAdapter: missing `connection_type connect(std::string_view location)`");
-  static_assert(requirement::adapter_declares_capabilities<A>,
-                "DatabaseAdapter: missing `static constexpr bool supports_schemas` / `supports_transactional_ddl`");
   static_assert(requirement::adapter_locates_tenant_databases<A>,
                 "DatabaseAdapter: missing `std::string tenant_database_location(std::string_view master, "
                 "std::string_view tenant) const`");
@@ -1182,6 +1609,7 @@ constexpr bool check_database_adapter() {
                   "DatabaseAdapter: connection_type lacks `begin()`, `commit()` or `rollback()`");
     static_assert(requirement::connection_can_quote_identifiers<C>,
                   "DatabaseAdapter: connection_type lacks `std::string quote_identifier(std::string_view) const`");
+    check_capabilities<A>();
   }
   return true;
 }
@@ -1247,10 +1675,17 @@ constexpr bool check_catalog() {
 // The Reporter concept: receives every event of a run (reporting/events.hpp,
 // docs/concepts/reporter.md).
 //
-// Minimal complete definition: `void on(const E&)` for each event type E below.
+// Minimal complete definition: `void on(const E&)` for each event type E of
+// reporter_events below.
 // Derive from NullReporter (and write `using NullReporter::on;`) to handle
 // only some of them. Rules: a reporter must not throw (a reporter's failure
 // must never turn a migrated tenant into a failed one) and must not block for long.
+
+#include <boost/hana/contains.hpp>
+#include <boost/hana/type.hpp>
+#include <boost/hana/tuple.hpp>
+#include <boost/hana/type.hpp>
+#include <boost/hana/unpack.hpp>
 
 // ---- reporting/events.hpp ----
 // The events of a run, in the order a reporter receives them:
@@ -1260,59 +1695,9 @@ constexpr bool check_catalog() {
 #include <chrono>
 #include <cstddef>
 #include <string>
-#include <vector>
 
 
 namespace tenant_migrator {
-
-enum class tenant_outcome {
-  migrated,     // at least one migration applied, none failed
-  up_to_date,   // nothing was pending
-  failed,       // a migration or a check failed; the failed migration left nothing behind
-  skipped,      // not touched (locked by another run)
-  interrupted,  // stopped by a signal; the migration in flight was rolled back
-};
-
-inline const char* to_string(tenant_outcome o) noexcept {
-  switch (o) {
-    case tenant_outcome::migrated: return "migrated";
-    case tenant_outcome::up_to_date: return "up_to_date";
-    case tenant_outcome::failed: return "failed";
-    case tenant_outcome::skipped: return "skipped";
-    case tenant_outcome::interrupted: return "interrupted";
-  }
-  return "?";
-}
-
-struct tenant_result {
-  std::string tenant_id;
-  tenant_outcome outcome = tenant_outcome::failed;
-  std::size_t applied = 0;  // migrations applied (or unapplied) by this run
-  std::string error;        // why it failed or was skipped, one line
-  std::chrono::milliseconds duration{0};
-
-  bool succeeded() const noexcept {
-    return outcome == tenant_outcome::migrated || outcome == tenant_outcome::up_to_date;
-  }
-};
-
-struct run_summary {
-  std::vector<tenant_result> tenants;
-  std::size_t not_processed = 0;  // tenants never started because the run was interrupted
-  int signal = 0;                 // SIGINT/SIGTERM when interrupted, else 0
-  std::chrono::milliseconds duration{0};
-
-  std::size_t succeeded() const noexcept {
-    std::size_t n = 0;
-    for (const auto& t : tenants) n += t.succeeded();
-    return n;
-  }
-  std::size_t failed() const noexcept { return tenants.size() - succeeded(); }
-  bool all_succeeded() const noexcept { return failed() == 0 && not_processed == 0 && signal == 0; }
-};
-
-// Where a migration runs: forwards (apply) or backwards (unapply, .down.sql).
-enum class direction { forwards, backwards };
 
 struct run_started {
   std::size_t tenant_count;
@@ -1334,7 +1719,7 @@ struct migration_applied {
   std::chrono::milliseconds duration;
   direction way = direction::forwards;
   bool by_other_run = false;  // found recorded by a concurrent run once locked: nothing done here
-  bool fake = false;          // history changed without running SQL (--fake)
+  bool fake = false;          // history changed without running SQL (migrator_options::fake)
 };
 struct migration_failed {
   const tenant& who;
@@ -1356,49 +1741,70 @@ struct run_finished {
 
 namespace tenant_migrator {
 
+// Every event a reporter receives, in one type list: it drives the Reporter
+// concept, check_reporter, NullReporter and CombinedReporter, so an event
+// added here is required (and ignored, and forwarded) everywhere at once.
+inline constexpr auto reporter_events =
+    boost::hana::tuple_t<run_started, tenant_started, migration_started, migration_applied, migration_failed,
+                         tenant_finished, run_finished>;
+
+template <class E>
+inline constexpr bool is_reporter_event = boost::hana::contains(reporter_events, boost::hana::type_c<E>);
+
 namespace requirement {
 
 template <class R, class Event>
 concept reporter_handles = requires(R& reporter, const Event& event) { reporter.on(event); };
 
+template <class R>
+inline constexpr bool reporter_handles_every_event = boost::hana::unpack(reporter_events, [](auto... event) {
+  return (reporter_handles<R, typename decltype(event)::type> && ...);
+});
+
 }  // namespace requirement
 
 template <class R>
-concept Reporter = requirement::reporter_handles<R, run_started> && requirement::reporter_handles<R, tenant_started> &&
-                   requirement::reporter_handles<R, migration_started> &&
-                   requirement::reporter_handles<R, migration_applied> &&
-                   requirement::reporter_handles<R, migration_failed> &&
-                   requirement::reporter_handles<R, tenant_finished> && requirement::reporter_handles<R, run_finished>;
+concept Reporter = requirement::reporter_handles_every_event<R>;
 
-// Ignores every event; a base for reporters that care about a few.
+// Ignores every event; a base for reporters that care about a few
+// (write `using NullReporter::on;` beside your handlers).
 struct NullReporter {
-  void on(const run_started&) {}
-  void on(const tenant_started&) {}
-  void on(const migration_started&) {}
-  void on(const migration_applied&) {}
-  void on(const migration_failed&) {}
-  void on(const tenant_finished&) {}
-  void on(const run_finished&) {}
+  template <class Event>
+    requires is_reporter_event<Event>
+  void on(const Event&) {}
 };
 
-// Spells out, one static_assert per event, why R is not a Reporter.
-// (A macro because a static_assert message must be a string literal.)
-#define TENANT_MIGRATOR_REQUIRE_HANDLER(event)                                                   \
-  static_assert(requirement::reporter_handles<R, event>,                                         \
-                "Reporter: missing `void on(const " #event "&)` (derive from NullReporter and " \
-                "write `using NullReporter::on;` to ignore the events you do not handle)")
-template <class R>
-constexpr bool check_reporter() {
-  TENANT_MIGRATOR_REQUIRE_HANDLER(run_started);
-  TENANT_MIGRATOR_REQUIRE_HANDLER(tenant_started);
-  TENANT_MIGRATOR_REQUIRE_HANDLER(migration_started);
-  TENANT_MIGRATOR_REQUIRE_HANDLER(migration_applied);
-  TENANT_MIGRATOR_REQUIRE_HANDLER(migration_failed);
-  TENANT_MIGRATOR_REQUIRE_HANDLER(tenant_finished);
-  TENANT_MIGRATOR_REQUIRE_HANDLER(run_finished);
+namespace detail {
+// Fails for the first event R has no handler for; the compiler's
+// "required from" line names the Event.
+template <class R, class Event>
+constexpr void require_handler() {
+  static_assert(requirement::reporter_handles<R, Event>,
+                "Reporter: missing `void on(const Event&)` for the Event named in this message (derive from NullReporter "
+                "and write `using NullReporter::on;` to ignore the events you do not handle)");
+}
+}  // namespace detail
+
+namespace detail {
+template <class... Events>
+struct event_list {};
+// reporter_events as a plain type, so the checks below can deduce the events
+// without compile-time evaluation noise in the compiler's message.
+using reporter_event_list =
+    typename decltype(boost::hana::unpack(reporter_events, boost::hana::template_<event_list>))::type;
+
+template <class R, class... Events>
+constexpr bool require_handlers(event_list<Events...>) {
+  (require_handler<R, Events>(), ...);
   return true;
 }
-#undef TENANT_MIGRATOR_REQUIRE_HANDLER
+}  // namespace detail
+
+// One static_assert per event: why R is not a Reporter.
+template <class R>
+constexpr bool check_reporter() {
+  return detail::require_handlers<R>(detail::reporter_event_list{});
+}
 
 }  // namespace tenant_migrator
 // ---- concepts/isolation_strategy.hpp ----
@@ -1418,10 +1824,25 @@ constexpr bool check_reporter() {
 //   };
 //
 // Both functions throw tenant_migrator::error with a one-line reason; the tenant then fails.
+//
+// Optional, for the up-to-date fast path (BatchHistoryReader): read many
+// tenants' histories on one connection, when the adapter claims
+// capability::batched_history_reads. The strategy decides which tenants can be
+// read that way and from which table; a strategy without it takes the normal
+// path (a connection per tenant), so it can never report a tenant up to date
+// from a table that enter() would not use:
+//
+//     static bool reads_history_in_batch(const tenant&);
+//     template <DatabaseConnection C>
+//     static std::map<std::string, std::vector<applied_migration>>    // by tenant id
+//     read_histories(C&, const std::vector<const tenant*>&, std::size_t batch_size);
 
 #include <concepts>
+#include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 
 namespace tenant_migrator {
@@ -1450,6 +1871,15 @@ concept isolation_can_enter = requires(C& connection, const tenant& t) {
   { S::enter(connection, t) } -> std::same_as<tenant_scope>;
 };
 
+template <class S, class C>
+concept isolation_reads_histories_in_batch =
+    requires(C& connection, const tenant& t, const std::vector<const tenant*>& tenants, std::size_t batch_size) {
+      { S::reads_history_in_batch(t) } -> std::convertible_to<bool>;
+      {
+        S::read_histories(connection, tenants, batch_size)
+      } -> std::same_as<std::map<std::string, std::vector<applied_migration>>>;
+    };
+
 }  // namespace requirement
 
 // S can place the tenants of a migrator whose adapter is A.
@@ -1458,6 +1888,11 @@ concept IsolationStrategy = DatabaseAdapter<A> && requirement::isolation_declare
                             requirement::isolation_finds_connection_target<S, A> &&
                             requirement::isolation_can_enter<S, typename A::connection_type> &&
                             (!S::needs_schemas || SchemaCapableAdapter<A>);
+
+// S reads many tenants' histories on one connection of adapter A (the fast path).
+template <class S, class A>
+concept BatchHistoryReader = IsolationStrategy<S, A> && claims<A, capability::batched_history_reads> &&
+                             requirement::isolation_reads_histories_in_batch<S, typename A::connection_type>;
 
 // Spells out, one static_assert per requirement, why S is not an
 // IsolationStrategy for the adapter A (itself checked elsewhere).
@@ -1472,7 +1907,7 @@ constexpr bool check_isolation_strategy() {
                 "IsolationStrategy: missing `static tenant_scope enter(Connection&, const tenant&)`");
   if constexpr (requirement::isolation_declares_schema_need<S>) {
     static_assert(!S::needs_schemas || SchemaCapableAdapter<A>,
-                  "SchemaPerTenant needs a database adapter with schemas (supports_schemas == true, "
+                  "SchemaPerTenant needs a database adapter with schemas (capability::schemas: "
                   "use_schema, schema_exists); SQLite has no schemas: use DatabasePerTenant");
   }
   return true;
@@ -1537,9 +1972,7 @@ constexpr bool check_connection_policy() {
   static_assert(requirement::policy_has_adapter_type<P>,
                 "ConnectionPolicy: missing member type `adapter_type` (the DatabaseAdapter it connects with)");
   if constexpr (requirement::policy_has_adapter_type<P>) {
-    static_assert(DatabaseAdapter<typename P::adapter_type>,
-                  "ConnectionPolicy: adapter_type is not a DatabaseAdapter "
-                  "(call check_database_adapter<A>() for the missing member)");
+    check_database_adapter<typename P::adapter_type>();  // names the adapter's missing member
     static_assert(requirement::policy_exposes_adapter<P>, "ConnectionPolicy: missing `adapter_type& adapter()`");
     if constexpr (DatabaseAdapter<typename P::adapter_type>) {
       static_assert(requirement::policy_lends_connections<P>,
@@ -1551,9 +1984,10 @@ constexpr bool check_connection_policy() {
 }
 
 }  // namespace tenant_migrator
-// ---- history.hpp ----
-// The per-tenant history table: which migrations a tenant has applied.
-// It lives in the tenant's own database or schema (docs/history-table.md):
+// ---- history_store.hpp ----
+// The per-tenant history table: which migrations a tenant has applied. Every
+// statement that reads or writes it is here, and nowhere else. It lives in the
+// tenant's own database or schema (docs/history-table.md):
 //
 //   CREATE TABLE tenant_migrator_history (
 //     app         TEXT    NOT NULL,   -- "users"
@@ -1562,102 +1996,142 @@ constexpr bool check_connection_policy() {
 //     applied_at  TEXT    NOT NULL,   -- ISO 8601 UTC
 //     duration_ms INTEGER NOT NULL,
 //     PRIMARY KEY (app, name))
+//
+// `table` is always the quoted, qualified name an IsolationStrategy's enter()
+// returned (tenant_scope::history_table), or history_table_in() below.
 
 #include <algorithm>
+#include <cstddef>
 #include <map>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
+
 
 namespace tenant_migrator {
 
 inline constexpr std::string_view history_table_name = "tenant_migrator_history";
 
-struct applied_migration {
-  migration_key key;
-  std::string checksum;
-  std::string applied_at;
-  long long duration_ms = 0;
-};
+// The history table of a schema, quoted and qualified: "acme"."tenant_migrator_history".
+template <DatabaseConnection C>
+std::string history_table_in(const C& connection, std::string_view schema) {
+  return connection.quote_identifier(schema) + "." + connection.quote_identifier(history_table_name);
+}
 
+namespace detail {
+inline applied_migration history_row(const row& r, std::size_t first) {
+  applied_migration a;
+  a.key = {r.at(first).value_or(""), r.at(first + 1).value_or("")};
+  a.checksum = r.at(first + 2).value_or("");
+  a.applied_at = r.at(first + 3).value_or("");
+  a.duration_ms = r.at(first + 4) ? std::stoll(*r.at(first + 4)) : 0;
+  return a;
+}
+inline constexpr std::string_view history_columns = "app, name, checksum, applied_at, duration_ms";
+}  // namespace detail
+
+// Created when a tenant is first migrated (not by read-only commands).
 template <DatabaseConnection C>
 void ensure_history_table(C& connection, const std::string& table) {
-  connection.execute_script("CREATE TABLE IF NOT EXISTS " + table +
-                            " (app TEXT NOT NULL, name TEXT NOT NULL, checksum TEXT NOT NULL,"
-                            " applied_at TEXT NOT NULL, duration_ms INTEGER NOT NULL,"
-                            " PRIMARY KEY (app, name))");
+  connection.execute_script(fmt::format(
+      "CREATE TABLE IF NOT EXISTS {} (app TEXT NOT NULL, name TEXT NOT NULL, checksum TEXT NOT NULL,"
+      " applied_at TEXT NOT NULL, duration_ms INTEGER NOT NULL, PRIMARY KEY (app, name))",
+      table));
 }
 
 template <DatabaseConnection C>
 std::vector<applied_migration> read_history(C& connection, const std::string& table) {
   std::vector<applied_migration> out;
-  for (auto& r : connection.query("SELECT app, name, checksum, applied_at, duration_ms FROM " + table +
-                                      " ORDER BY applied_at, app, name",
-                                  {})) {
-    applied_migration a;
-    a.key = {r.at(0).value_or(""), r.at(1).value_or("")};
-    a.checksum = r.at(2).value_or("");
-    a.applied_at = r.at(3).value_or("");
-    a.duration_ms = r.at(4) ? std::stoll(*r.at(4)) : 0;
-    out.push_back(std::move(a));
-  }
+  for (auto& r : connection.query(
+           fmt::format("SELECT {} FROM {} ORDER BY applied_at, app, name", detail::history_columns, table), {}))
+    out.push_back(detail::history_row(r, 0));
   return out;
+}
+
+// The history, or nothing when the tenant has no history table yet (read-only paths).
+template <DatabaseConnection C>
+std::vector<applied_migration> read_history_if_any(C& connection, const std::string& table) {
+  try {
+    connection.query(fmt::format("SELECT 1 FROM {} WHERE 1 = 0", table), {});
+  } catch (const database_error&) {
+    return {};
+  }
+  return read_history(connection, table);
 }
 
 template <DatabaseConnection C>
 bool is_recorded(C& connection, const std::string& table, const migration_key& key) {
-  return !connection.query("SELECT 1 FROM " + table + " WHERE app = $1 AND name = $2", {key.app, key.name}).empty();
+  return !connection.query(fmt::format("SELECT 1 FROM {} WHERE app = $1 AND name = $2", table), {key.app, key.name})
+              .empty();
 }
 
 template <DatabaseConnection C>
 void record_applied(C& connection, const std::string& table, const migration& m, const std::string& applied_at,
                     long long duration_ms) {
-  connection.query("INSERT INTO " + table + " (app, name, checksum, applied_at, duration_ms) VALUES ($1, $2, $3, $4, $5)",
+  connection.query(fmt::format("INSERT INTO {} ({}) VALUES ($1, $2, $3, $4, $5)", table, detail::history_columns),
                    {m.app, m.name, m.checksum, applied_at, std::to_string(duration_ms)});
 }
 
 template <DatabaseConnection C>
 void remove_record(C& connection, const std::string& table, const migration_key& key) {
-  connection.query("DELETE FROM " + table + " WHERE app = $1 AND name = $2", {key.app, key.name});
+  connection.query(fmt::format("DELETE FROM {} WHERE app = $1 AND name = $2", table), {key.app, key.name});
 }
 
-// The histories of many schemas on one server in two round trips: which of
-// `schemas` have a history table, then one UNION ALL over those tables.
+// Accepts a file's current checksum for an applied migration (repair).
+template <DatabaseConnection C>
+void update_checksum(C& connection, const std::string& table, const migration_key& key, const std::string& checksum) {
+  connection.query(fmt::format("UPDATE {} SET checksum = $1 WHERE app = $2 AND name = $3", table),
+                   {checksum, key.app, key.name});
+}
+
+// The histories of many schemas on one server: one query for which of
+// `schemas` have a history table, then one UNION ALL per `batch_size` tables
+// (each table read holds a lock until the statement's transaction ends, so
+// one statement over thousands would exhaust the server's lock table).
 // Schemas without a history table are absent from the result. This is what
 // lets a run over many up-to-date schema tenants skip them without
-// connecting to each (the fast path of TenantMigrator::run).
+// connecting to each (the fast path, through SchemaPerTenant::read_histories).
 template <DatabaseConnection C>
 std::map<std::string, std::vector<applied_migration>> read_schema_histories(C& connection,
-                                                                            const std::vector<std::string>& schemas) {
+                                                                            const std::vector<std::string>& schemas,
+                                                                            std::size_t batch_size) {
   std::set<std::string> wanted(schemas.begin(), schemas.end());
   std::vector<std::string> present;
   for (auto& r : connection.query("SELECT table_schema FROM information_schema.tables WHERE table_name = $1",
                                   {std::string(history_table_name)}))
     if (r.at(0) && wanted.count(*r.at(0))) present.push_back(*r.at(0));
   std::map<std::string, std::vector<applied_migration>> out;
-  constexpr std::size_t chunk = 500;  // keeps each statement a reasonable size
-  for (std::size_t first = 0; first < present.size(); first += chunk) {
+  if (batch_size == 0) batch_size = 1;
+  for (std::size_t first = 0; first < present.size(); first += batch_size) {
     std::string sql;
     std::vector<std::string> params;
-    for (std::size_t i = first; i < std::min(present.size(), first + chunk); ++i) {
+    for (std::size_t i = first; i < std::min(present.size(), first + batch_size); ++i) {
       params.push_back(present[i]);
       if (!sql.empty()) sql += " UNION ALL ";
-      sql += "SELECT CAST($" + std::to_string(params.size()) + " AS TEXT), app, name, checksum, applied_at, duration_ms FROM " +
-             connection.quote_identifier(present[i]) + "." + connection.quote_identifier(history_table_name);
+      sql += fmt::format("SELECT CAST(${} AS TEXT), {} FROM {}", params.size(), detail::history_columns,
+                         history_table_in(connection, present[i]));
     }
-    for (auto& r : connection.query(sql, params)) {
-      applied_migration a;
-      a.key = {r.at(1).value_or(""), r.at(2).value_or("")};
-      a.checksum = r.at(3).value_or("");
-      a.applied_at = r.at(4).value_or("");
-      a.duration_ms = r.at(5) ? std::stoll(*r.at(5)) : 0;
-      out[r.at(0).value_or("")].push_back(std::move(a));
-    }
+    for (auto& r : connection.query(sql, params)) out[r.at(0).value_or("")].push_back(detail::history_row(r, 1));
   }
   return out;
 }
+
+}  // namespace tenant_migrator
+// ---- planner.hpp ----
+// Planning, pure logic over the model: whether a tenant's history fits the
+// migration set, and which migrations to apply or unapply for one tenant, in order.
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+
+namespace tenant_migrator {
 
 // Why a tenant's history does not fit the migration set, or empty when it does:
 // a recorded migration missing from the set, a changed file, or a recorded
@@ -1689,35 +2163,6 @@ inline std::vector<const migration*> pending_migrations(const migration_set& set
   return out;
 }
 
-}  // namespace tenant_migrator
-// ---- plan.hpp ----
-// Planning: which migrations to apply or unapply for one tenant, in order.
-
-#include <algorithm>
-#include <optional>
-#include <set>
-#include <string>
-#include <vector>
-
-
-namespace tenant_migrator {
-
-// What to migrate to (Django's `migrate [app_label] [migration_name]`):
-//   {}                      everything pending
-//   {app}                   that app's pending migrations and what they depend on
-//   {app, "0002_x"}         that app exactly at 0002_x: forwards, or backwards
-//                           through .down.sql files (later ones of the app unapplied)
-//   {app, "zero"}           every migration of that app unapplied
-struct migration_target {
-  std::optional<std::string> app;
-  std::optional<std::string> name;
-};
-
-struct plan_step {
-  const migration* what;
-  direction way;
-};
-
 // A plan that cannot be carried out for this tenant (no .down.sql, a
 // dependent migration in another app, ...). Nothing has run.
 class plan_error : public error {
@@ -1745,7 +2190,7 @@ inline void validate_target(const migration_set& set, const migration_target& ta
 
 // The steps that bring a tenant with `history` to `target`.
 // Throws usage_error (see validate_target) or plan_error. `need_down_files`:
-// false when no SQL will run (--fake), so a missing .down.sql is no obstacle.
+// false when no SQL will run (migrator_options::fake), so a missing .down.sql is no obstacle.
 inline std::vector<plan_step> make_plan(const migration_set& set, const std::vector<applied_migration>& history,
                                         const migration_target& target = {}, bool need_down_files = true) {
   validate_target(set, target);
@@ -1916,13 +2361,70 @@ class SqlCatalog {
 };
 
 }  // namespace tenant_migrator
+// ---- catalog/selection.hpp ----
+// Choosing a run's tenants from a Catalog, and writing the run's outcome back:
+// kept out of TenantMigrator, which only migrates the tenants it is given.
+
+#include <algorithm>
+#include <vector>
+
+
+namespace tenant_migrator {
+
+// The tenants a run over `catalog` covers, ordered by id: every active and
+// incomplete tenant, or those of selection.only, minus selection.exclude.
+// Throws tenant_selection_error for an id in selection.only that the catalog
+// does not have or has disabled.
+// Catalog functions take any C and check it inside, so that the message
+// names the missing member instead of listing unviable candidates.
+template <class C>
+std::vector<tenant> select_tenants(C& catalog, const tenant_selection& selection = {}) {
+  static_assert(check_catalog<C>());
+  auto all = catalog.list_tenants();
+  std::sort(all.begin(), all.end(), [](const tenant& a, const tenant& b) { return a.id < b.id; });
+  for (const auto& id : selection.only) {
+    auto it = std::find_if(all.begin(), all.end(), [&](const tenant& t) { return t.id == id; });
+    if (it == all.end()) throw tenant_selection_error(id, tenant_selection_error::reason::unknown);
+    if (it->status == tenant_status::disabled) throw tenant_selection_error(id, tenant_selection_error::reason::disabled);
+  }
+  auto listed = [](const std::vector<std::string>& ids, const std::string& id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  };
+  std::vector<tenant> out;
+  for (auto& t : all) {
+    if (t.status == tenant_status::disabled) continue;
+    if (!selection.only.empty() && !listed(selection.only, t.id)) continue;
+    if (listed(selection.exclude, t.id)) continue;
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+// After a run: tenants created incomplete that now succeeded become active
+// (when the catalog is writable).
+template <class C>
+void mark_complete(C& catalog, const std::vector<tenant>& tenants, const run_summary& summary) {
+  static_assert(check_catalog<C>());
+  if constexpr (WritableCatalog<C>) {
+    for (const auto& r : summary.tenants) {
+      if (!r.succeeded()) continue;
+      for (const auto& t : tenants)
+        if (t.id == r.tenant_id && t.status == tenant_status::incomplete) catalog.set_status(t.id, tenant_status::active);
+    }
+  }
+}
+
+}  // namespace tenant_migrator
 // ---- policies/isolation.hpp ----
 // The IsolationStrategy models we ship: where a tenant's data lives and how a
 // connection is pointed at it. The concept, and what a strategy of your own
 // provides, is in concepts/isolation_strategy.hpp (docs/concepts/isolation-strategy.md).
 
+#include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 
 namespace tenant_migrator {
@@ -1964,11 +2466,28 @@ struct SchemaPerTenant {
       if (!connection.schema_exists(t.location))
         throw error("schema '" + t.location + "' of tenant '" + t.id + "' does not exist");
       connection.use_schema(t.location);
-      return {connection.quote_identifier(t.location) + "." + connection.quote_identifier(history_table_name),
-              "schema:" + t.location};
+      return {history_table_in(connection, t.location), "schema:" + t.location};
     } else {
       throw error("tenant '" + t.id + "' uses schema isolation, which this database has no support for");
     }
+  }
+
+  // The fast path: every schema tenant's history is in its schema, in the
+  // table enter() names, so many can be read over one connection.
+  static bool reads_history_in_batch(const tenant& t) {
+    return t.isolation == isolation_kind::schema && validate_sql_name(t.location).empty();
+  }
+  template <DatabaseConnection C>
+  static std::map<std::string, std::vector<applied_migration>> read_histories(C& connection,
+                                                                              const std::vector<const tenant*>& tenants,
+                                                                              std::size_t batch_size) {
+    std::vector<std::string> schemas;
+    for (const auto* t : tenants) schemas.push_back(t->location);
+    auto by_schema = read_schema_histories(connection, schemas, batch_size);
+    std::map<std::string, std::vector<applied_migration>> by_tenant;
+    for (const auto* t : tenants)
+      if (auto it = by_schema.find(t->location); it != by_schema.end()) by_tenant[t->id] = it->second;
+    return by_tenant;
   }
 };
 
@@ -1980,7 +2499,7 @@ struct PerTenantIsolation {
   template <DatabaseAdapter A>
   static std::string connection_target(const A& adapter, const tenant& t, std::string_view master_location) {
     if (t.isolation == isolation_kind::schema) {
-      if constexpr (!A::supports_schemas)
+      if constexpr (!claims<A, capability::schemas>)
         throw error("tenant '" + t.id + "' uses schema isolation, which this database has no support for");
       return SchemaPerTenant::connection_target(adapter, t, master_location);
     }
@@ -1991,6 +2510,15 @@ struct PerTenantIsolation {
   static tenant_scope enter(C& connection, const tenant& t) {
     return t.isolation == isolation_kind::schema ? SchemaPerTenant::enter(connection, t)
                                                  : DatabasePerTenant::enter(connection, t);
+  }
+
+  // Schema tenants through SchemaPerTenant's fast path; database tenants take the normal one.
+  static bool reads_history_in_batch(const tenant& t) { return SchemaPerTenant::reads_history_in_batch(t); }
+  template <DatabaseConnection C>
+  static std::map<std::string, std::vector<applied_migration>> read_histories(C& connection,
+                                                                              const std::vector<const tenant*>& tenants,
+                                                                              std::size_t batch_size) {
+    return SchemaPerTenant::read_histories(connection, tenants, batch_size);
   }
 };
 
@@ -2011,8 +2539,12 @@ namespace tenant_migrator {
 // A fresh connection per tenant, closed right after it: the lowest resource
 // use, and nothing a migration changes in a session can reach another tenant.
 // The default.
-template <DatabaseAdapter A>
+// Not constrained on purpose: the static_assert below names the adapter's
+// missing member where a constraint would print a concept trace.
+template <class A>
 class FreshConnectionPerTenant {
+  static_assert(check_database_adapter<A>());
+
  public:
   using adapter_type = A;
 
@@ -2031,12 +2563,14 @@ class FreshConnectionPerTenant {
 };
 
 // One connection per server (per connection target), reused across tenants.
-// Between tenants the session is reset (connection.reset_session(): e.g.
+// Between tenants the session is reset (capability::session_reset: e.g.
 // DISCARD ALL) so no setting leaks from one tenant to the next. Much cheaper
 // than a fresh connection when many schema tenants share a server. A
 // connection that failed is closed and reopened for the next tenant.
-template <DatabaseAdapter A>
+template <class A>
 class ReuseConnectionPerServer {
+  static_assert(check_database_adapter<A>());
+
  public:
   using adapter_type = A;
   using connection_type = typename A::connection_type;
@@ -2055,7 +2589,7 @@ class ReuseConnectionPerServer {
       bool ok = false;
       ~reset_after() {
         try {
-          if constexpr (requires(connection_type& c) { c.reset_session(); }) it->second.reset_session();
+          if constexpr (claims<A, capability::session_reset>) it->second.reset_session();
           if (!ok) {
             self->open_.erase(it);  // after a failure, start the next tenant on a new connection
           }
@@ -2309,6 +2843,7 @@ class CombinedReporter {
   explicit CombinedReporter(Rs... reporters) : reporters_(std::move(reporters)...) {}
 
   template <class Event>
+    requires is_reporter_event<Event>
   void on(const Event& event) {
     boost::hana::for_each(reporters_, [&](auto& reporter) { reporter.on(event); });
   }
@@ -2594,77 +3129,129 @@ inline master_url parse_master_url(std::string_view url) {
 }
 
 }  // namespace tenant_migrator
-// ---- interrupt.hpp ----
-// Cancelling the statement a migration is running, from a signal handler.
+// ---- migrator/execution.hpp ----
+// How a run's tenants are processed: the ExecutionPolicy, TenantMigrator's
+// fourth policy (docs/concepts/execution-policy.md).
 //
-// While a migration's SQL runs, the migrator arms a slot with the connection's
-// interrupter (if its adapter has one: `interrupt_handle interrupter()`, e.g.
-// PQcancel, sqlite3_interrupt). interrupt_running_migration(), called from a
-// SIGINT/SIGTERM handler after it sets migrator_options::stop_signal, asks the
-// database to stop that statement; the migrator then rolls the migration back
-// and reports the run as interrupted. Without it a long statement would run to
-// its end before the rollback.
+//   struct MyExecution {
+//     // Calls process(i) for tenants i in [0, count), returns how many it started.
+//     // Stops starting new ones once stop() is true.
+//     template <class Process, class Stop>
+//     std::size_t execute(std::size_t count, Process&& process, Stop&& stop);
+//   };
+//
+// process(i) never throws for a tenant's own problems (they are in its result)
+// and calls the reporter; an execution that runs it on several threads must
+// serialise those calls for the reporter. SequentialExecution is the default:
+// one tenant at a time, in the run's order, on the calling thread.
 
-#include <atomic>
+#include <concepts>
+#include <cstddef>
 
 namespace tenant_migrator {
 
-// What a connection hands out for cancelling its running statement:
-// `cancel(target)` must be async-signal-safe.
-struct interrupt_handle {
-  void (*cancel)(void*) noexcept = nullptr;
-  void* target = nullptr;
-};
-
 namespace detail {
-inline std::atomic<void (*)(void*) noexcept> running_cancel{nullptr};
-inline std::atomic<void*> running_target{nullptr};
-
-// Arms the slot for one statement; disarms it when destroyed. The migrator
-// runs on one thread, and a signal handler interrupts that thread, so the
-// target cannot be destroyed while the handler uses it.
-class armed_interrupt {
- public:
-  explicit armed_interrupt(interrupt_handle h) noexcept {
-    running_target.store(h.target);
-    running_cancel.store(h.cancel);
-  }
-  ~armed_interrupt() {
-    running_cancel.store(nullptr);
-    running_target.store(nullptr);
-  }
-  armed_interrupt(const armed_interrupt&) = delete;
-  armed_interrupt& operator=(const armed_interrupt&) = delete;
+struct process_probe {
+  void operator()(std::size_t) const {}
+};
+struct stop_probe {
+  bool operator()() const { return false; }
 };
 }  // namespace detail
 
-// Async-signal-safe: cancels the migration statement running now, if any.
-inline void interrupt_running_migration() noexcept {
-  auto cancel = detail::running_cancel.load();
-  void* target = detail::running_target.load();
-  if (cancel && target) cancel(target);
-}
+template <class E>
+concept ExecutionPolicy = requires(E& execution, std::size_t count) {
+  { execution.execute(count, detail::process_probe{}, detail::stop_probe{}) } -> std::convertible_to<std::size_t>;
+};
+
+struct SequentialExecution {
+  template <class Process, class Stop>
+  std::size_t execute(std::size_t count, Process&& process, Stop&& stop) {
+    std::size_t started = 0;
+    for (; started < count && !stop(); ++started) process(started);
+    return started;
+  }
+};
+
+static_assert(ExecutionPolicy<SequentialExecution>);
 
 }  // namespace tenant_migrator
 // ---- migrator.hpp ----
-// TenantMigrator: brings tenants up to date with a migration set, one tenant
-// at a time, each migration in its own transaction with its history row.
+// TenantMigrator: brings tenants up to date with a migration set, each
+// migration in its own transaction with its history row.
 //
-//   TenantMigrator<IsolationStrategy, ConnectionPolicy, Reporter>
+//   TenantMigrator<IsolationStrategy, ConnectionPolicy, Reporter, ExecutionPolicy = SequentialExecution>
 //
 // The ConnectionPolicy names the DatabaseAdapter (FreshConnectionPerTenant<SqliteAdapter>).
-// A failing tenant never stops the run; the summary and exit status say what happened.
+// A failing tenant never stops the run; the summary says what happened.
+// The pieces: migrator/tenant_access.hpp (reach a tenant), step_runner.hpp
+// (one migration), tenant_runner.hpp (one tenant), fast_path.hpp (batched
+// history reads), execution.hpp (how the run's tenants are processed).
+// Reference: docs/reference/tenant-migrator.md.
 
-#include <algorithm>
-#include <atomic>
-#include <map>
 #include <chrono>
-#include <set>
-#include <string>
-#include <type_traits>
+#include <cstddef>
+#include <optional>
 #include <utility>
 #include <vector>
 
+// ---- migrator/fast_path.hpp ----
+// The up-to-date fast path: before a run, the histories of the tenants the
+// IsolationStrategy can read in batches (BatchHistoryReader: schema tenants on
+// PostgreSQL) are read with one connection per server, `history_batch_size`
+// tenants per statement. A tenant found up to date is reported without
+// connecting to it; every other tenant takes the normal path (connect, lock,
+// re-read, apply), which also reports any real problem. Best effort: when a
+// batch read fails, its tenants take the normal path.
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace tenant_migrator::detail {
+
+// Histories by tenant id, for the tenants that could be read in batches.
+template <class Isolation, class Connections>
+std::map<std::string, std::vector<applied_migration>> read_histories_in_batches(Connections& connections,
+                                                                                const std::vector<tenant>& tenants,
+                                                                                std::string_view master_location) {
+  using adapter_type = typename Connections::adapter_type;
+  std::map<std::string, std::vector<applied_migration>> by_tenant;
+  if constexpr (BatchHistoryReader<Isolation, adapter_type>) {
+    std::map<std::string, std::vector<const tenant*>> by_server;
+    for (const auto& t : tenants) {
+      if (!validate_tenant_id(t.id).empty() || !Isolation::reads_history_in_batch(t)) continue;
+      try {
+        by_server[Isolation::connection_target(connections.adapter(), t, master_location)].push_back(&t);
+      } catch (const std::exception&) {
+        // Reported by the normal path.
+      }
+    }
+    for (const auto& entry : by_server) {
+      const std::vector<const tenant*>& group = entry.second;  // a plain name: clang 14 lambdas may capture it
+      if (group.size() < 2) continue;  // one tenant: the normal path costs the same
+      try {
+        connections.with_connection(entry.first, [&](auto& connection) {
+          for (auto& [id, history] : Isolation::read_histories(connection, group, adapter_type::history_batch_size))
+            by_tenant[id] = std::move(history);
+        });
+      } catch (const std::exception&) {
+        // Best effort, see above.
+      }
+    }
+  }
+  return by_tenant;
+}
+
+}  // namespace tenant_migrator::detail
+// ---- migrator/options.hpp ----
+// What a TenantMigrator is told at construction, besides its policies.
+
+#include <atomic>
+#include <chrono>
+#include <string>
 
 namespace tenant_migrator {
 
@@ -2676,420 +3263,94 @@ struct migrator_options {
   // migration in flight is rolled back and no further tenant is started.
   const std::atomic<int>* stop_signal = nullptr;
   // How long to wait for a tenant locked by another run before skipping it
-  // (adapters with a per-tenant lock only).
+  // (adapters with capability::per_tenant_lock).
   std::chrono::milliseconds lock_wait{5000};
-  // Per-migration limits, for adapters that support them (PostgreSQL's
-  // SET LOCAL lock_timeout / statement_timeout). Zero: no limit.
+  // Per-migration limits (adapters with capability::migration_timeouts, e.g.
+  // PostgreSQL's SET LOCAL lock_timeout / statement_timeout). Zero: no limit.
   std::chrono::milliseconds lock_timeout{0};
   std::chrono::milliseconds statement_timeout{0};
-  // Record (or remove) history rows without running any SQL (--fake).
+  // Record (or remove) history rows without running any SQL: for migrations
+  // applied by other means.
   bool fake = false;
 };
 
-// One migration as a tenant's history sees it (showmigrations).
-struct migration_state {
-  migration_key key;
-  bool applied = false;
-  std::string applied_at;    // empty when not applied
-  bool in_set = true;        // false: recorded, but the set no longer has it
-  bool checksum_ok = true;   // false: the file changed after it was applied
-  std::string file() const { return key.str() + ".sql"; }
-};
+}  // namespace tenant_migrator
+// ---- migrator/tenant_runner.hpp ----
+// One tenant: migrate it, plan it, read its state, or repair its checksums.
+// Each opens the tenant through tenant_access.hpp; migrating applies each
+// planned step through step_runner.hpp.
 
-struct tenant_state {
-  std::string tenant_id;
-  std::vector<migration_state> migrations;  // set order, then recorded ones missing from the set
-  std::string error;                        // the tenant could not be read
+#include <chrono>
+#include <cstddef>
+#include <exception>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
 
-  std::size_t pending() const noexcept {
-    std::size_t n = 0;
-    for (const auto& m : migrations) n += m.in_set && !m.applied;
-    return n;
-  }
-};
+#include <fmt/format.h>
 
-// What a run would do to one tenant (--plan).
-struct tenant_plan {
-  std::string tenant_id;
-  std::vector<plan_step> steps;
-  std::string error;  // the tenant cannot be planned: its history, its lock, a refused step
-};
+// ---- migrator/step_runner.hpp ----
+// One step of a tenant's plan: a migration applied (or unapplied) in its own
+// transaction together with its history row, reported, or rolled back whole.
 
-// Which tenants a run covers: all active ones, or only some.
-struct tenant_selection {
-  std::vector<std::string> only;     // empty: every active tenant
-  std::vector<std::string> exclude;
-};
+#include <chrono>
+#include <exception>
+#include <string>
 
-namespace detail {
+#include <fmt/format.h>
+
+
+namespace tenant_migrator::detail {
+
+// A run stopped by a signal: the migration in flight was rolled back.
 struct interrupted_error : error {
   using error::error;
 };
-struct tenant_lock_busy {};
+
 inline std::string signal_name(int sig) {
-  return sig == 2 ? "SIGINT" : sig == 15 ? "SIGTERM" : "signal " + std::to_string(sig);
+  return sig == 2 ? "SIGINT" : sig == 15 ? "SIGTERM" : fmt::format("signal {}", sig);
 }
 
-// Checks TenantMigrator's three policies in an order where each check can rely
-// on the previous ones, so that the first message names what is missing.
-template <class Isolation, class Connections, class R>
-constexpr bool check_migrator_policies() {
-  check_connection_policy<Connections>();
-  if constexpr (ConnectionPolicy<Connections>) check_isolation_strategy<Isolation, typename Connections::adapter_type>();
-  check_reporter<R>();
-  return true;
+inline std::chrono::milliseconds elapsed_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
 }
 
-}  // namespace detail
+inline int stop_requested(const migrator_options& options) noexcept {
+  return options.stop_signal ? options.stop_signal->load() : 0;
+}
 
-template <class IsolationStrategy, class ConnectionPolicy, class R = ConsoleReporter>
-class TenantMigrator {
-  // Before any member uses a policy, so that a missing member is reported by name.
-  static_assert(detail::check_migrator_policies<IsolationStrategy, ConnectionPolicy, R>());
-
+template <class Adapter, class Reporter>
+class step_runner {
  public:
-  using adapter_type = typename ConnectionPolicy::adapter_type;
-  using isolation_strategy = IsolationStrategy;
-  using connection_policy = ConnectionPolicy;
-  using reporter_type = R;
+  step_runner(Reporter& reporter, const migrator_options& options) : reporter_(reporter), options_(options) {}
 
-  explicit TenantMigrator(ConnectionPolicy connections = ConnectionPolicy{}, R reporter = R{},
-                          migrator_options options = {})
-      : connections_(std::move(connections)), reporter_(std::move(reporter)), options_(std::move(options)) {}
-
-  R& reporter() noexcept { return reporter_; }
-  ConnectionPolicy& connections() noexcept { return connections_; }
-  const migrator_options& options() const noexcept { return options_; }
-
-  // The tenants a run over `catalog` covers, by id. Throws usage_error for an
-  // id in selection.only that the catalog does not have.
-  // Catalog functions take any C and check it inside, so that the message
-  // names the missing member instead of listing unviable candidates.
-  template <class C>
-  static std::vector<tenant> select_tenants(C& catalog, const tenant_selection& selection = {}) {
-    static_assert(check_catalog<C>());
-    auto all = catalog.list_tenants();
-    std::sort(all.begin(), all.end(), [](const tenant& a, const tenant& b) { return a.id < b.id; });
-    for (const auto& id : selection.only) {
-      auto it = std::find_if(all.begin(), all.end(), [&](const tenant& t) { return t.id == id; });
-      if (it == all.end()) throw usage_error("Tenant '" + id + "' does not exist");
-      if (it->status == tenant_status::disabled)
-        throw usage_error("Tenant '" + id + "' is disabled: set its status to 'active' to migrate it");
-    }
-    std::vector<tenant> out;
-    for (auto& t : all) {
-      if (t.status == tenant_status::disabled) continue;
-      if (!selection.only.empty() &&
-          std::find(selection.only.begin(), selection.only.end(), t.id) == selection.only.end())
-        continue;
-      if (std::find(selection.exclude.begin(), selection.exclude.end(), t.id) != selection.exclude.end()) continue;
-      out.push_back(std::move(t));
-    }
-    return out;
-  }
-
-  // Migrates every selected active (or incomplete) tenant of `catalog`. An
-  // incomplete tenant that succeeds is marked active, if the catalog is writable.
-  template <class C>
-  run_summary migrate_all(C& catalog, const migration_set& set, const tenant_selection& selection = {},
-                          const migration_target& target = {}) {
-    static_assert(check_catalog<C>());
-    auto tenants = select_tenants(catalog, selection);
-    auto summary = run(tenants, set, target);
-    mark_complete(catalog, tenants, summary);
-    return summary;
-  }
-
-  // After a run: tenants created incomplete that now succeeded become active.
-  template <class C>
-  static void mark_complete(C& catalog, const std::vector<tenant>& tenants, const run_summary& summary) {
-    static_assert(check_catalog<C>());
-    if constexpr (WritableCatalog<C>) {
-      for (const auto& r : summary.tenants) {
-        if (!r.succeeded()) continue;
-        for (const auto& t : tenants)
-          if (t.id == r.tenant_id && t.status == tenant_status::incomplete) catalog.set_status(t.id, tenant_status::active);
-      }
-    }
-  }
-
-  // What migrating `t` to `target` would do, without changing anything.
-  tenant_plan plan_tenant(const tenant& t, const migration_set& set, const migration_target& target = {}) {
-    tenant_plan plan{t.id, {}, {}};
-    try {
-      with_tenant(t, [&](auto& connection, const tenant_scope& scope) {
-        auto history = read_history_if_any(connection, scope.history_table);
-        if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
-        plan.steps = make_plan(set, history, target, !options_.fake);
-      });
-    } catch (const std::exception& e) {
-      plan.error = e.what();
-    }
-    return plan;
-  }
-
-  // Applied and pending migrations of `t`, read-only (showmigrations).
-  tenant_state inspect_tenant(const tenant& t, const migration_set& set) {
-    tenant_state state{t.id, {}, {}};
-    try {
-      with_tenant(t, [&](auto& connection, const tenant_scope& scope) {
-        auto history = read_history_if_any(connection, scope.history_table);
-        std::map<migration_key, const applied_migration*> recorded;
-        for (const auto& a : history) recorded[a.key] = &a;
-        for (const auto& m : set.ordered()) {
-          migration_state ms;
-          ms.key = m.key();
-          if (auto it = recorded.find(m.key()); it != recorded.end()) {
-            ms.applied = true;
-            ms.applied_at = it->second->applied_at;
-            ms.checksum_ok = it->second->checksum == m.checksum;
-          }
-          state.migrations.push_back(std::move(ms));
-        }
-        for (const auto& a : history)
-          if (!set.find(a.key)) state.migrations.push_back({a.key, true, a.applied_at, false, true});
-      });
-    } catch (const std::exception& e) {
-      state.error = e.what();
-    }
-    return state;
-  }
-
-  // Accepts the current files' checksums for `t`'s applied migrations, after
-  // an operator has checked that the changes are harmless (--repair). Returns
-  // the migrations whose recorded checksum changed. Throws on failure.
-  std::vector<migration_key> repair_tenant(const tenant& t, const migration_set& set) {
-    std::vector<migration_key> repaired;
-    with_tenant(t, [&](auto& connection, const tenant_scope& scope) {
-      with_tenant_lock(connection, scope, [&](bool) {
-        connection.begin();
-        try {
-          for (const auto& a : read_history_if_any(connection, scope.history_table)) {
-            const migration* m = set.find(a.key);
-            if (!m || m->checksum == a.checksum) continue;
-            connection.query("UPDATE " + scope.history_table + " SET checksum = $1 WHERE app = $2 AND name = $3",
-                             {m->checksum, a.key.app, a.key.name});
-            repaired.push_back(a.key);
-          }
-          connection.commit();
-        } catch (...) {
-          connection.rollback();
-          throw;
-        }
-      });
-    });
-    return repaired;
-  }
-
-  // Migrates `tenants` in the given order, reporting a whole run.
-  run_summary run(const std::vector<tenant>& tenants, const migration_set& set, const migration_target& target = {}) {
-    auto started = std::chrono::steady_clock::now();
-    run_summary summary;
-    reporter_.on(run_started{tenants.size(), set.size()});
-    auto known = prefetch_schema_histories(tenants);
-    for (std::size_t i = 0; i < tenants.size(); ++i) {
-      if (stop_requested()) {
-        summary.not_processed = tenants.size() - i;
-        break;
-      }
-      auto it = known.find(tenants[i].id);
-      if (it != known.end() && is_up_to_date(set, it->second, target))
-        summary.tenants.push_back(report_up_to_date(tenants[i], i, tenants.size()));
-      else
-        summary.tenants.push_back(migrate_tenant(tenants[i], set, target, i, tenants.size()));
-    }
-    summary.signal = stop_requested();
-    summary.duration = elapsed_since(started);
-    reporter_.on(run_finished{summary});
-    return summary;
-  }
-
-  // Migrates one tenant: checks its history against the set, then applies
-  // each planned migration in its own transaction. Never throws for a
-  // tenant's own problems: they are in the result (and reported).
-  tenant_result migrate_tenant(const tenant& t, const migration_set& set, const migration_target& target = {},
-                               std::size_t index = 0, std::size_t total = 1) {
-    auto started = std::chrono::steady_clock::now();
-    tenant_result result;
-    result.tenant_id = t.id;
-    reporter_.on(tenant_started{t, index, total});
-    try {
-      with_tenant(t, [&](auto& connection, const tenant_scope& scope) {
-        with_tenant_lock(connection, scope, [&](bool locked) {
-          ensure_history_table(connection, scope.history_table);
-          auto history = read_history(connection, scope.history_table);
-          if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
-          for (const auto& step : make_plan(set, history, target, !options_.fake)) {
-            if (stop_requested()) throw detail::interrupted_error("stopped before " + step.what->file());
-            apply_step(connection, scope, t, step, result, locked);
-          }
-        });
-      });
-      result.outcome = result.applied > 0 ? tenant_outcome::migrated : tenant_outcome::up_to_date;
-    } catch (const detail::tenant_lock_busy&) {
-      result.outcome = tenant_outcome::skipped;
-      result.error = "locked by another run";
-    } catch (const detail::interrupted_error& e) {
-      result.outcome = tenant_outcome::interrupted;
-      result.error = e.what();
-    } catch (const std::exception& e) {
-      result.outcome = tenant_outcome::failed;
-      if (result.error.empty()) result.error = e.what();
-    }
-    result.duration = elapsed_since(started);
-    reporter_.on(tenant_finished{t, result, index, total});
-    return result;
-  }
-
- private:
-  int stop_requested() const noexcept { return options_.stop_signal ? options_.stop_signal->load() : 0; }
-
-  static std::chrono::milliseconds elapsed_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-  }
-
-  // The fast path: the histories of schema tenants that share a server, read
-  // with one connection and two queries per server. Tenants found up to date
-  // are reported without connecting to them; any other tenant takes the
-  // normal path (lock, re-read, apply). Best effort: if reading fails, every
-  // tenant takes the normal path, which reports the real problem.
-  std::map<std::string, std::vector<applied_migration>> prefetch_schema_histories(const std::vector<tenant>& tenants) {
-    std::map<std::string, std::vector<applied_migration>> by_tenant;
-    if constexpr (SchemaCapableAdapter<adapter_type> && !std::is_same_v<IsolationStrategy, DatabasePerTenant>) {
-      std::map<std::string, std::vector<const tenant*>> by_server;
-      for (const auto& t : tenants) {
-        if (t.isolation != isolation_kind::schema || !validate_tenant_id(t.id).empty()) continue;
-        try {
-          by_server[IsolationStrategy::connection_target(connections_.adapter(), t, options_.master_location)]
-              .push_back(&t);
-        } catch (const std::exception&) {
-          // Reported by the normal path.
-        }
-      }
-      for (auto& entry : by_server) {
-        const std::string& server = entry.first;
-        const std::vector<const tenant*>& group = entry.second;  // a plain name: lambdas may capture it
-        if (group.size() < 2) continue;
-        try {
-          connections_.with_connection(server, [&](auto& connection) {
-            std::vector<std::string> schemas;
-            for (const auto* t : group) schemas.push_back(t->location);
-            auto histories = read_schema_histories(connection, schemas);
-            for (const auto* t : group)
-              if (auto it = histories.find(t->location); it != histories.end()) by_tenant[t->id] = std::move(it->second);
-          });
-        } catch (const std::exception&) {
-          // Best effort, see above.
-        }
-      }
-    }
-    return by_tenant;
-  }
-
-  static bool is_up_to_date(const migration_set& set, const std::vector<applied_migration>& history,
-                            const migration_target& target) {
-    try {
-      return verify_history(set, history).empty() && make_plan(set, history, target).empty();
-    } catch (const std::exception&) {
-      return false;
-    }
-  }
-
-  tenant_result report_up_to_date(const tenant& t, std::size_t index, std::size_t total) {
-    tenant_result result;
-    result.tenant_id = t.id;
-    result.outcome = tenant_outcome::up_to_date;
-    reporter_.on(tenant_started{t, index, total});
-    reporter_.on(tenant_finished{t, result, index, total});
-    return result;
-  }
-
-  // Connects to `t`'s database or schema and calls f(connection, scope).
-  template <class F>
-  void with_tenant(const tenant& t, F&& f) {
-    if (auto why = validate_tenant_id(t.id); !why.empty()) throw error(why);
-    auto target_location = IsolationStrategy::connection_target(connections_.adapter(), t, options_.master_location);
-    connections_.with_connection(target_location, [&](auto& connection) {
-      auto scope = IsolationStrategy::enter(connection, t);
-      f(connection, scope);
-    });
-  }
-
-  // The history, or nothing when the tenant has no history table yet (read-only paths).
+  // Runs `step` for `t`; on any failure the transaction is rolled back, the
+  // failure reported and rethrown (result.error names the file). `locked`:
+  // this run holds the tenant's lock, so no concurrent run can have done the
+  // step since the history was read, and the re-check is skipped.
   template <class Connection>
-  static std::vector<applied_migration> read_history_if_any(Connection& connection, const std::string& table) {
-    try {
-      connection.query("SELECT 1 FROM " + table + " WHERE 1 = 0", {});
-    } catch (const database_error&) {
-      return {};
-    }
-    return read_history(connection, table);
-  }
-
-  // Holds the adapter's per-tenant lock (if it has one) around `body`, which
-  // learns whether it holds one: body(bool locked).
-  template <class Connection, class Body>
-  void with_tenant_lock(Connection& connection, const tenant_scope& scope, Body&& body) {
-    if constexpr (requires { connection.try_lock_tenant(scope.lock_key, options_.lock_wait); }) {
-      if (!connection.try_lock_tenant(scope.lock_key, options_.lock_wait)) throw detail::tenant_lock_busy{};
-      struct unlock_at_exit {
-        Connection& c;
-        const std::string& key;
-        ~unlock_at_exit() {
-          try {
-            c.unlock_tenant(key);
-          } catch (...) {
-            // The lock is session-scoped: closing the connection frees it.
-          }
-        }
-      } unlock{connection, scope.lock_key};
-      body(true);
-    } else {
-      body(false);
-    }
-  }
-
-  // Runs one step in a transaction with its history change; on any failure
-  // the transaction is rolled back, the failure reported, and rethrown.
-  template <class Connection>
-  // `locked`: this run holds the tenant's lock, so no concurrent run can have
-  // done the step since the history was read, and the re-check is skipped.
-  void apply_step(Connection& connection, const tenant_scope& scope, const tenant& t, const plan_step& step,
-                  tenant_result& result, bool locked) {
+  void apply(Connection& connection, const std::string& history_table, const tenant& t, const plan_step& step,
+             tenant_result& result, bool locked) {
     const migration& m = *step.what;
     const bool forwards = step.way == direction::forwards;
     reporter_.on(migration_started{t, m, step.way});
     auto started = std::chrono::steady_clock::now();
-    // The SQL, then the history change, as one unit.
-    auto run_and_record = [&] {
-      if (!options_.fake) {
-        if constexpr (requires { connection.interrupter(); }) {
-          detail::armed_interrupt armed(connection.interrupter());
-          connection.execute_script(forwards ? m.sql : *m.down_sql);
-        } else {
-          connection.execute_script(forwards ? m.sql : *m.down_sql);
-        }
-      }
-      if (forwards)
-        record_applied(connection, scope.history_table, m, detail::iso8601_now(), elapsed_since(started).count());
-      else
-        remove_record(connection, scope.history_table, m.key());
-    };
     bool by_other_run = false;
     try {
       if (m.transactional || options_.fake) {
         connection.begin();
         try {
-          if constexpr (requires { connection.set_local_timeouts(options_.lock_timeout, options_.statement_timeout); })
+          if constexpr (claims<Adapter, capability::migration_timeouts>)
             connection.set_local_timeouts(options_.lock_timeout, options_.statement_timeout);
           // Re-checked under the transaction's lock: a concurrent run may have
           // done this step since the history was read.
-          if (!locked && is_recorded(connection, scope.history_table, m.key()) == forwards) {
+          if (!locked && is_recorded(connection, history_table, m.key()) == forwards) {
             by_other_run = true;
           } else {
-            run_and_record();
-            if (int sig = stop_requested())
-              throw detail::interrupted_error(m.file() + " was rolled back (" + detail::signal_name(sig) + ")");
+            run_and_record(connection, history_table, m, forwards, started);
+            if (int sig = stop_requested(options_))
+              throw interrupted_error(fmt::format("{} was rolled back ({})", m.file(), signal_name(sig)));
           }
           connection.commit();
         } catch (...) {
@@ -3101,27 +3362,419 @@ class TenantMigrator {
           throw;
         }
       } else {
-        run_and_record();
+        run_and_record(connection, history_table, m, forwards, started);
       }
+    } catch (const interrupted_error& e) {
+      reporter_.on(migration_failed{t, m, e.what(), step.way});
+      throw;
     } catch (const std::exception& e) {
-      if (int sig = stop_requested(); sig && !dynamic_cast<const detail::interrupted_error*>(&e)) {
+      if (int sig = stop_requested(options_)) {
         // Cancelled by interrupt_running_migration(): rolled back above.
-        detail::interrupted_error interrupted(m.file() + " was rolled back (" + detail::signal_name(sig) + ")");
+        interrupted_error interrupted(fmt::format("{} was rolled back ({})", m.file(), signal_name(sig)));
         reporter_.on(migration_failed{t, m, interrupted.what(), step.way});
         throw interrupted;
       }
-      reporter_.on(migration_failed{t, m, e.what(), step.way});
-      if (dynamic_cast<const detail::interrupted_error*>(&e)) throw;
-      result.error = (forwards ? m.file() : m.down_file()) + ": " + e.what();
+      std::string message = e.what();
+      if (m.transactional && !claims<Adapter, capability::transactional_ddl>)
+        message += " (this database's DDL is not transactional: statements before the failing one may be applied)";
+      reporter_.on(migration_failed{t, m, message, step.way});
+      result.error = fmt::format("{}: {}", forwards ? m.file() : m.down_file(), message);
       throw;
     }
     if (!by_other_run) ++result.applied;
     reporter_.on(migration_applied{t, m, elapsed_since(started), step.way, by_other_run, options_.fake});
   }
 
+ private:
+  // The SQL, then the history change: one unit inside the caller's transaction.
+  template <class Connection>
+  void run_and_record(Connection& connection, const std::string& history_table, const migration& m, bool forwards,
+                      std::chrono::steady_clock::time_point started) {
+    if (!options_.fake) {
+      const std::string& sql = forwards ? m.sql : *m.down_sql;
+      if constexpr (claims<Adapter, capability::cancellation>) {
+        armed_interrupt armed(connection.interrupter());
+        connection.execute_script(sql);
+      } else {
+        connection.execute_script(sql);
+      }
+    }
+    if (forwards)
+      record_applied(connection, history_table, m, iso8601_now(), elapsed_since(started).count());
+    else
+      remove_record(connection, history_table, m.key());
+  }
+
+  Reporter& reporter_;
+  const migrator_options& options_;
+};
+
+}  // namespace tenant_migrator::detail
+// ---- migrator/tenant_access.hpp ----
+// Reaching one tenant: a connection from the ConnectionPolicy, pointed at the
+// tenant by the IsolationStrategy, and the tenant's lock where the adapter has one.
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+
+namespace tenant_migrator::detail {
+
+// Thrown when another run holds the tenant's lock: the tenant is skipped.
+struct tenant_lock_busy {};
+
+// Connects to `t`'s database or schema and calls f(connection, scope).
+template <class Isolation, class Connections, class F>
+void with_tenant(Connections& connections, const tenant& t, std::string_view master_location, F&& f) {
+  if (auto why = validate_tenant_id(t.id); !why.empty()) throw error(why);
+  auto target = Isolation::connection_target(connections.adapter(), t, master_location);
+  connections.with_connection(target, [&](auto& connection) {
+    auto scope = Isolation::enter(connection, t);
+    f(connection, scope);
+  });
+}
+
+// Holds the tenant's lock around `body` when the adapter claims
+// capability::per_tenant_lock; body(bool locked) learns whether it does.
+// Throws tenant_lock_busy when another run holds it for longer than `wait`.
+template <class Adapter, class Connection, class Body>
+void with_tenant_lock(Connection& connection, const std::string& lock_key, std::chrono::milliseconds wait,
+                      Body&& body) {
+  if constexpr (claims<Adapter, capability::per_tenant_lock>) {
+    if (!connection.try_lock_tenant(lock_key, wait)) throw tenant_lock_busy{};
+    struct unlock_at_exit {
+      Connection& c;
+      const std::string& key;
+      ~unlock_at_exit() {
+        try {
+          c.unlock_tenant(key);
+        } catch (...) {
+          // The lock is session-scoped: closing the connection frees it.
+        }
+      }
+    } unlock{connection, lock_key};
+    body(true);
+  } else {
+    body(false);
+  }
+}
+
+}  // namespace tenant_migrator::detail
+
+namespace tenant_migrator::detail {
+
+template <class Isolation, class Connections, class Reporter>
+class tenant_runner {
+  using adapter_type = typename Connections::adapter_type;
+
+ public:
+  tenant_runner(Connections& connections, Reporter& reporter, const migrator_options& options)
+      : connections_(connections), reporter_(reporter), options_(options) {}
+
+  // Checks `t`'s history against the set, then applies each planned step.
+  // Never throws for the tenant's own problems: they are in the result (and reported).
+  tenant_result migrate(const tenant& t, const migration_set& set, const migration_target& target, std::size_t index,
+                        std::size_t total) {
+    auto started = std::chrono::steady_clock::now();
+    tenant_result result;
+    result.tenant_id = t.id;
+    reporter_.on(tenant_started{t, index, total});
+    try {
+      open(t, [&](auto& connection, const tenant_scope& scope) {
+        with_tenant_lock<adapter_type>(connection, scope.lock_key, options_.lock_wait, [&](bool locked) {
+          ensure_history_table(connection, scope.history_table);
+          auto history = read_history(connection, scope.history_table);
+          if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
+          step_runner<adapter_type, Reporter> steps(reporter_, options_);
+          for (const auto& step : make_plan(set, history, target, !options_.fake)) {
+            if (stop_requested(options_)) throw interrupted_error("stopped before " + step.what->file());
+            steps.apply(connection, scope.history_table, t, step, result, locked);
+          }
+        });
+      });
+      result.outcome = result.applied > 0 ? tenant_outcome::migrated : tenant_outcome::up_to_date;
+    } catch (const tenant_lock_busy&) {
+      result.outcome = tenant_outcome::skipped;
+      result.error = "locked by another run";
+    } catch (const interrupted_error& e) {
+      result.outcome = tenant_outcome::interrupted;
+      result.error = e.what();
+    } catch (const std::exception& e) {
+      result.outcome = tenant_outcome::failed;
+      if (result.error.empty()) result.error = e.what();
+    }
+    result.duration = elapsed_since(started);
+    reporter_.on(tenant_finished{t, result, index, total});
+    return result;
+  }
+
+  // A tenant whose history, read in a batch, shows nothing to do: reported
+  // like any up-to-date tenant, without connecting to it.
+  tenant_result report_up_to_date(const tenant& t, std::size_t index, std::size_t total) {
+    tenant_result result;
+    result.tenant_id = t.id;
+    result.outcome = tenant_outcome::up_to_date;
+    reporter_.on(tenant_started{t, index, total});
+    reporter_.on(tenant_finished{t, result, index, total});
+    return result;
+  }
+
+  tenant_plan plan(const tenant& t, const migration_set& set, const migration_target& target) {
+    tenant_plan plan{t.id, {}, {}};
+    try {
+      open(t, [&](auto& connection, const tenant_scope& scope) {
+        plan.steps = plan_from(set, read_history_if_any(connection, scope.history_table), target);
+      });
+    } catch (const std::exception& e) {
+      plan.error = e.what();
+    }
+    return plan;
+  }
+
+  // The plan for a tenant whose history is known (read in a batch, or just now).
+  std::vector<plan_step> plan_from(const migration_set& set, const std::vector<applied_migration>& history,
+                                   const migration_target& target) const {
+    if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
+    return make_plan(set, history, target, !options_.fake);
+  }
+
+  tenant_state inspect(const tenant& t, const migration_set& set) {
+    tenant_state state{t.id, {}, {}};
+    try {
+      open(t, [&](auto& connection, const tenant_scope& scope) {
+        state = state_from(t, set, read_history_if_any(connection, scope.history_table));
+      });
+    } catch (const std::exception& e) {
+      state.error = e.what();
+    }
+    return state;
+  }
+
+  // Applied and pending migrations of `t`, from its history.
+  static tenant_state state_from(const tenant& t, const migration_set& set,
+                                 const std::vector<applied_migration>& history) {
+    tenant_state state{t.id, {}, {}};
+    std::map<migration_key, const applied_migration*> recorded;
+    for (const auto& a : history) recorded[a.key] = &a;
+    for (const auto& m : set.ordered()) {
+      migration_state ms;
+      ms.key = m.key();
+      if (auto it = recorded.find(m.key()); it != recorded.end()) {
+        ms.applied = true;
+        ms.applied_at = it->second->applied_at;
+        ms.checksum_ok = it->second->checksum == m.checksum;
+      }
+      state.migrations.push_back(std::move(ms));
+    }
+    for (const auto& a : history)
+      if (!set.find(a.key)) state.migrations.push_back({a.key, true, a.applied_at, false, true});
+    return state;
+  }
+
+  // Throws error on failure, also when another run holds the tenant's lock.
+  std::vector<migration_key> repair(const tenant& t, const migration_set& set) {
+    std::vector<migration_key> repaired;
+    try {
+      repair_locked(t, set, repaired);
+    } catch (const tenant_lock_busy&) {
+      throw error(fmt::format("tenant '{}' is locked by another run", t.id));
+    }
+    return repaired;
+  }
+
+ private:
+  void repair_locked(const tenant& t, const migration_set& set, std::vector<migration_key>& repaired) {
+    open(t, [&](auto& connection, const tenant_scope& scope) {
+      with_tenant_lock<adapter_type>(connection, scope.lock_key, options_.lock_wait, [&](bool) {
+        connection.begin();
+        try {
+          for (const auto& a : read_history_if_any(connection, scope.history_table)) {
+            const migration* m = set.find(a.key);
+            if (!m || m->checksum == a.checksum) continue;
+            update_checksum(connection, scope.history_table, a.key, m->checksum);
+            repaired.push_back(a.key);
+          }
+          connection.commit();
+        } catch (...) {
+          connection.rollback();
+          throw;
+        }
+      });
+    });
+  }
+
+  template <class F>
+  void open(const tenant& t, F&& f) {
+    with_tenant<Isolation>(connections_, t, options_.master_location, std::forward<F>(f));
+  }
+
+  Connections& connections_;
+  Reporter& reporter_;
+  const migrator_options& options_;
+};
+
+}  // namespace tenant_migrator::detail
+
+namespace tenant_migrator {
+
+namespace detail {
+// Checks TenantMigrator's policies in an order where each check can rely on
+// the previous ones, so that the first message names what is missing.
+template <class Isolation, class Connections, class R, class Execution>
+constexpr bool check_migrator_policies() {
+  check_connection_policy<Connections>();
+  if constexpr (ConnectionPolicy<Connections>) check_isolation_strategy<Isolation, typename Connections::adapter_type>();
+  check_reporter<R>();
+  static_assert(ExecutionPolicy<Execution>,
+                "ExecutionPolicy: missing `template <class Process, class Stop> std::size_t execute(std::size_t "
+                "count, Process&& process, Stop&& stop)`");
+  return true;
+}
+}  // namespace detail
+
+template <class IsolationStrategy, class ConnectionPolicy, class Reporter, class Execution = SequentialExecution>
+class TenantMigrator {
+  // Before any member uses a policy, so that a missing member is reported by name.
+  static_assert(detail::check_migrator_policies<IsolationStrategy, ConnectionPolicy, Reporter, Execution>());
+  using runner = detail::tenant_runner<IsolationStrategy, ConnectionPolicy, Reporter>;
+
+ public:
+  using adapter_type = typename ConnectionPolicy::adapter_type;
+  using isolation_strategy = IsolationStrategy;
+  using connection_policy = ConnectionPolicy;
+  using reporter_type = Reporter;
+  using execution_policy = Execution;
+
+  explicit TenantMigrator(ConnectionPolicy connections = ConnectionPolicy{}, Reporter reporter = Reporter{},
+                          migrator_options options = {}, Execution execution = Execution{})
+      : connections_(std::move(connections)),
+        reporter_(std::move(reporter)),
+        options_(std::move(options)),
+        execution_(std::move(execution)) {}
+
+  Reporter& reporter() noexcept { return reporter_; }
+  ConnectionPolicy& connections() noexcept { return connections_; }
+  const migrator_options& options() const noexcept { return options_; }
+
+  // Migrates every selected active (or incomplete) tenant of `catalog`
+  // (select_tenants); an incomplete tenant that succeeds is marked active,
+  // if the catalog is writable (mark_complete). Throws what select_tenants
+  // and validate_target throw, before anything runs.
+  template <class C>
+  run_summary migrate_all(C& catalog, const migration_set& set, const tenant_selection& selection = {},
+                          const migration_target& target = {}) {
+    static_assert(check_catalog<C>());
+    auto tenants = select_tenants(catalog, selection);
+    auto summary = run(tenants, set, target);
+    mark_complete(catalog, tenants, summary);
+    return summary;
+  }
+
+  // Migrates `tenants` in the given order, reporting a whole run. Throws
+  // usage_error (before anything runs) when the target names no app or migration.
+  run_summary run(const std::vector<tenant>& tenants, const migration_set& set, const migration_target& target = {}) {
+    validate_target(set, target);
+    auto started = std::chrono::steady_clock::now();
+    reporter_.on(run_started{tenants.size(), set.size()});
+    auto known = detail::read_histories_in_batches<IsolationStrategy>(connections_, tenants, options_.master_location);
+    runner tenant_runner(connections_, reporter_, options_);
+    std::vector<std::optional<tenant_result>> results(tenants.size());
+    auto process = [&](std::size_t i) {
+      const tenant& t = tenants[i];
+      if (auto it = known.find(t.id); it != known.end() && is_up_to_date(set, it->second, target))
+        results[i] = tenant_runner.report_up_to_date(t, i, tenants.size());
+      else
+        results[i] = tenant_runner.migrate(t, set, target, i, tenants.size());
+    };
+    std::size_t started_count =
+        execution_.execute(tenants.size(), process, [&] { return detail::stop_requested(options_) != 0; });
+    run_summary summary;
+    for (auto& r : results)
+      if (r) summary.tenants.push_back(std::move(*r));
+    summary.not_processed = tenants.size() - started_count;
+    summary.signal = detail::stop_requested(options_);
+    summary.duration = detail::elapsed_since(started);
+    reporter_.on(run_finished{summary});
+    return summary;
+  }
+
+  // Migrates one tenant (a run of one, without run_started/run_finished).
+  // Never throws for the tenant's own problems: they are in the result.
+  tenant_result migrate_tenant(const tenant& t, const migration_set& set, const migration_target& target = {},
+                               std::size_t index = 0, std::size_t total = 1) {
+    return runner(connections_, reporter_, options_).migrate(t, set, target, index, total);
+  }
+
+  // What migrating `t` to `target` would do, without changing anything.
+  tenant_plan plan_tenant(const tenant& t, const migration_set& set, const migration_target& target = {}) {
+    return runner(connections_, reporter_, options_).plan(t, set, target);
+  }
+
+  // The plans of many tenants, reading histories in batches where the
+  // isolation strategy can (the same fast path as run()).
+  std::vector<tenant_plan> plan_tenants(const std::vector<tenant>& tenants, const migration_set& set,
+                                        const migration_target& target = {}) {
+    auto known = detail::read_histories_in_batches<IsolationStrategy>(connections_, tenants, options_.master_location);
+    runner tenant_runner(connections_, reporter_, options_);
+    std::vector<tenant_plan> plans;
+    for (const auto& t : tenants) {
+      if (auto it = known.find(t.id); it != known.end()) {
+        tenant_plan plan{t.id, {}, {}};
+        try {
+          plan.steps = tenant_runner.plan_from(set, it->second, target);
+        } catch (const std::exception& e) {
+          plan.error = e.what();
+        }
+        plans.push_back(std::move(plan));
+      } else {
+        plans.push_back(tenant_runner.plan(t, set, target));
+      }
+    }
+    return plans;
+  }
+
+  // Applied and pending migrations of `t`, read-only (never creates the history table).
+  tenant_state inspect_tenant(const tenant& t, const migration_set& set) {
+    return runner(connections_, reporter_, options_).inspect(t, set);
+  }
+
+  // The states of many tenants, reading histories in batches where the
+  // isolation strategy can.
+  std::vector<tenant_state> inspect_tenants(const std::vector<tenant>& tenants, const migration_set& set) {
+    auto known = detail::read_histories_in_batches<IsolationStrategy>(connections_, tenants, options_.master_location);
+    runner tenant_runner(connections_, reporter_, options_);
+    std::vector<tenant_state> states;
+    for (const auto& t : tenants) {
+      if (auto it = known.find(t.id); it != known.end())
+        states.push_back(runner::state_from(t, set, it->second));
+      else
+        states.push_back(tenant_runner.inspect(t, set));
+    }
+    return states;
+  }
+
+  // Accepts the current files' checksums for `t`'s applied migrations, after
+  // an operator has checked that the changes are harmless. Returns the
+  // migrations whose recorded checksum changed. Throws error on failure.
+  std::vector<migration_key> repair_tenant(const tenant& t, const migration_set& set) {
+    return runner(connections_, reporter_, options_).repair(t, set);
+  }
+
+ private:
+  static bool is_up_to_date(const migration_set& set, const std::vector<applied_migration>& history,
+                            const migration_target& target) {
+    try {
+      return verify_history(set, history).empty() && make_plan(set, history, target).empty();
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+
   ConnectionPolicy connections_;
-  R reporter_;
+  Reporter reporter_;
   migrator_options options_;
+  Execution execution_;
 };
 
 }  // namespace tenant_migrator
@@ -3140,7 +3793,7 @@ namespace tenant_migrator {
 // the master; a schema or PostgreSQL database named like the id, '-' -> '_'.
 template <DatabaseAdapter A>
 std::string default_location(const tenant& t) {
-  if (t.isolation == isolation_kind::database && !A::supports_schemas) return t.id + ".db";
+  if (t.isolation == isolation_kind::database && !claims<A, capability::schemas>) return t.id + ".db";
   std::string name = t.id;
   for (auto& c : name)
     if (c == '-') c = '_';
@@ -3158,7 +3811,7 @@ template <DatabaseAdapter A, Catalog C>
 void check_new_tenant(C& catalog, tenant& t) {
   if (auto why = validate_tenant_id(t.id); !why.empty()) throw usage_error(why);
   if (t.name.empty()) throw usage_error("tenant '" + t.id + "' needs a name (--name)");
-  if (t.isolation == isolation_kind::schema && !A::supports_schemas)
+  if (t.isolation == isolation_kind::schema && !claims<A, capability::schemas>)
     throw usage_error("schema isolation needs a PostgreSQL master; this master has no schemas");
   if (t.location.empty()) t.location = default_location<A>(t);
   if (t.isolation == isolation_kind::schema) {
@@ -3182,7 +3835,7 @@ void provision_tenant(A& adapter, C& catalog, MasterConnection& master, const te
   catalog.add_tenant(row);
   try {
     if (t.isolation == isolation_kind::schema) {
-      if constexpr (requires { master.create_schema(t.location); }) {
+      if constexpr (claims<A, capability::schema_provisioning>) {
         master.create_schema(t.location);
       } else {
         throw error("this database has no schemas");
@@ -3209,7 +3862,7 @@ void delete_tenant(A& adapter, C& catalog, MasterConnection& master, const tenan
   if (drop_data) {
     if (t.isolation == isolation_kind::schema) {
       if (auto why = validate_sql_name(t.location); !why.empty()) throw usage_error(why);
-      if constexpr (requires { master.drop_schema(t.location); }) master.drop_schema(t.location);
+      if constexpr (claims<A, capability::schema_provisioning>) master.drop_schema(t.location);
       else throw error("this database has no schemas");
     } else {
       adapter.drop_database(adapter.tenant_database_location(master_location, t.location));

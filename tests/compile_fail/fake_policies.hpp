@@ -21,8 +21,7 @@ struct Connection {
 
 struct Adapter {
   using connection_type = Connection;
-  static constexpr bool supports_schemas = false;
-  static constexpr bool supports_transactional_ddl = true;
+  using capabilities = tenant_migrator::capability_list<tenant_migrator::capability::transactional_ddl>;
   Connection connect(std::string_view);
   std::string tenant_database_location(std::string_view, std::string_view) const;
 };

@@ -4,6 +4,6 @@
 
 int main() {
   using namespace tenant_migrator;
-  TenantMigrator<SchemaPerTenant, FreshConnectionPerTenant<SqliteAdapter>> migrator;
+  TenantMigrator<SchemaPerTenant, FreshConnectionPerTenant<SqliteAdapter>, NullReporter> migrator;
   (void)migrator;
 }

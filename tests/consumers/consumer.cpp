@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   catalog.add_tenant(acme);
   adapter.create_database(adapter.tenant_database_location(master, acme.location));
 
-  tmig::TenantMigrator<tmig::DatabasePerTenant, tmig::FreshConnectionPerTenant<tmig::SqliteAdapter>>
+  tmig::TenantMigrator<tmig::DatabasePerTenant, tmig::FreshConnectionPerTenant<tmig::SqliteAdapter>, tmig::ConsoleReporter>
       migrator({}, tmig::ConsoleReporter(std::cout, tmig::console_style{}), {.master_location = master});
   const auto summary = migrator.migrate_all(catalog, tmig::load_migration_directory(dir / "migrations"));
 

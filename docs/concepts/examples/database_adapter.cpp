@@ -41,8 +41,7 @@ class LoggingConnection {
 class LoggingSqliteAdapter {
  public:
   using connection_type = LoggingConnection;
-  static constexpr bool supports_schemas = false;            // no SchemaPerTenant
-  static constexpr bool supports_transactional_ddl = true;   // CREATE TABLE rolls back
+  using capabilities = tenant_migrator::capability_list<tenant_migrator::capability::transactional_ddl>;
 
   explicit LoggingSqliteAdapter(std::vector<std::string>* log) : log_(log) {}
 

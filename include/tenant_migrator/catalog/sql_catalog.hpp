@@ -20,7 +20,7 @@
 #include "../concepts/database_adapter.hpp"
 #include "../detail/clock.hpp"
 #include "../errors.hpp"
-#include "../tenant.hpp"
+#include "../model/tenant.hpp"
 
 namespace tenant_migrator {
 

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "../tenant.hpp"
+#include "../model/tenant.hpp"
 
 namespace tenant_migrator {
 

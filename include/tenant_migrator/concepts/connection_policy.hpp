@@ -57,9 +57,7 @@ constexpr bool check_connection_policy() {
   static_assert(requirement::policy_has_adapter_type<P>,
                 "ConnectionPolicy: missing member type `adapter_type` (the DatabaseAdapter it connects with)");
   if constexpr (requirement::policy_has_adapter_type<P>) {
-    static_assert(DatabaseAdapter<typename P::adapter_type>,
-                  "ConnectionPolicy: adapter_type is not a DatabaseAdapter "
-                  "(call check_database_adapter<A>() for the missing member)");
+    check_database_adapter<typename P::adapter_type>();  // names the adapter's missing member
     static_assert(requirement::policy_exposes_adapter<P>, "ConnectionPolicy: missing `adapter_type& adapter()`");
     if constexpr (DatabaseAdapter<typename P::adapter_type>) {
       static_assert(requirement::policy_lends_connections<P>,

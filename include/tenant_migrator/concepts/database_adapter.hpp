@@ -7,8 +7,7 @@
 //
 //   struct MyAdapter {
 //     using connection_type = MyConnection;
-//     static constexpr bool supports_schemas = false;
-//     static constexpr bool supports_transactional_ddl = true;
+//     using capabilities = capability_list<capability::transactional_ddl>;  // optional: concepts/capabilities.hpp
 //     connection_type connect(std::string_view location);          // throws database_error
 //     std::string tenant_database_location(std::string_view master_location,
 //                                          std::string_view tenant_location) const;
@@ -21,7 +20,9 @@
 //   };
 //
 // Each requirement is its own named concept so that a type lacking one member
-// gets a compiler message naming exactly that requirement.
+// gets a compiler message naming exactly that requirement. Optional members
+// (locks, timeouts, cancellation, schemas, ...) are capabilities an adapter
+// claims: concepts/capabilities.hpp.
 #pragma once
 
 #include <concepts>
@@ -29,6 +30,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "capabilities.hpp"
 
 namespace tenant_migrator {
 
@@ -44,12 +47,6 @@ concept adapter_has_connection_type = requires { typename A::connection_type; };
 template <class A>
 concept adapter_can_connect = requires(A& adapter, std::string_view location) {
   { adapter.connect(location) } -> std::same_as<typename A::connection_type>;
-};
-
-template <class A>
-concept adapter_declares_capabilities = requires {
-  { A::supports_schemas } -> std::convertible_to<bool>;
-  { A::supports_transactional_ddl } -> std::convertible_to<bool>;
 };
 
 template <class A>
@@ -81,14 +78,6 @@ concept connection_can_quote_identifiers = requires(const C& connection, std::st
   { connection.quote_identifier(name) } -> std::convertible_to<std::string>;
 };
 
-// Only for adapters with supports_schemas: make `schema` the only schema that
-// unqualified names resolve to, and say whether a schema exists.
-template <class C>
-concept connection_can_use_schemas = requires(C& connection, std::string_view schema) {
-  connection.use_schema(schema);
-  { connection.schema_exists(schema) } -> std::convertible_to<bool>;
-};
-
 }  // namespace requirement
 
 template <class C>
@@ -99,26 +88,18 @@ concept DatabaseConnection = requirement::connection_can_execute_script<C> &&
 
 template <class A>
 concept DatabaseAdapter = requirement::adapter_has_connection_type<A> && requirement::adapter_can_connect<A> &&
-                          requirement::adapter_declares_capabilities<A> &&
                           requirement::adapter_locates_tenant_databases<A> &&
                           DatabaseConnection<typename A::connection_type>;
 
 // An adapter whose database has schemas (PostgreSQL), usable with SchemaPerTenant.
 template <class A>
-concept SchemaCapableAdapter = DatabaseAdapter<A> && A::supports_schemas &&
+concept SchemaCapableAdapter = DatabaseAdapter<A> && claims<A, capability::schemas> &&
                                requirement::connection_can_use_schemas<typename A::connection_type>;
 
-// Optional capabilities, detected where used:
-//  - adapter.create_database(location) / drop_database(location) / database_exists(location)
-//  - connection.create_schema(name) / drop_schema(name)
-//  - connection.try_lock_tenant(key, wait) -> bool / unlock_tenant(key): a per-tenant lock
-//  - connection.reset_session(): called between tenants by connection reuse
+// An adapter that can create and drop tenant databases (createtenant, deletetenant).
 template <class A>
-concept ProvisioningAdapter = DatabaseAdapter<A> && requires(A& adapter, std::string_view location) {
-  adapter.create_database(location);
-  adapter.drop_database(location);
-  { adapter.database_exists(location) } -> std::convertible_to<bool>;
-};
+concept ProvisioningAdapter = DatabaseAdapter<A> && claims<A, capability::database_provisioning> &&
+                              requirement::adapter_provisions_databases<A>;
 
 // Spells out, one static_assert per requirement, why A is not a DatabaseAdapter.
 // Call it where a clearer message than the concept's helps.
@@ -128,8 +109,6 @@ constexpr bool check_database_adapter() {
                 "DatabaseAdapter: missing member type `connection_type`");
   static_assert(requirement::adapter_can_connect<A>,
                 "DatabaseAdapter: missing `connection_type connect(std::string_view location)`");
-  static_assert(requirement::adapter_declares_capabilities<A>,
-                "DatabaseAdapter: missing `static constexpr bool supports_schemas` / `supports_transactional_ddl`");
   static_assert(requirement::adapter_locates_tenant_databases<A>,
                 "DatabaseAdapter: missing `std::string tenant_database_location(std::string_view master, "
                 "std::string_view tenant) const`");
@@ -144,6 +123,7 @@ constexpr bool check_database_adapter() {
                   "DatabaseAdapter: connection_type lacks `begin()`, `commit()` or `rollback()`");
     static_assert(requirement::connection_can_quote_identifiers<C>,
                   "DatabaseAdapter: connection_type lacks `std::string quote_identifier(std::string_view) const`");
+    check_capabilities<A>();
   }
   return true;
 }

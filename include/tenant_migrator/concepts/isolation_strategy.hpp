@@ -14,13 +14,29 @@
 //   };
 //
 // Both functions throw tenant_migrator::error with a one-line reason; the tenant then fails.
+//
+// Optional, for the up-to-date fast path (BatchHistoryReader): read many
+// tenants' histories on one connection, when the adapter claims
+// capability::batched_history_reads. The strategy decides which tenants can be
+// read that way and from which table; a strategy without it takes the normal
+// path (a connection per tenant), so it can never report a tenant up to date
+// from a table that enter() would not use:
+//
+//     static bool reads_history_in_batch(const tenant&);
+//     template <DatabaseConnection C>
+//     static std::map<std::string, std::vector<applied_migration>>    // by tenant id
+//     read_histories(C&, const std::vector<const tenant*>&, std::size_t batch_size);
 #pragma once
 
 #include <concepts>
+#include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include "../tenant.hpp"
+#include "../model/history_record.hpp"
+#include "../model/tenant.hpp"
 #include "database_adapter.hpp"
 
 namespace tenant_migrator {
@@ -49,6 +65,15 @@ concept isolation_can_enter = requires(C& connection, const tenant& t) {
   { S::enter(connection, t) } -> std::same_as<tenant_scope>;
 };
 
+template <class S, class C>
+concept isolation_reads_histories_in_batch =
+    requires(C& connection, const tenant& t, const std::vector<const tenant*>& tenants, std::size_t batch_size) {
+      { S::reads_history_in_batch(t) } -> std::convertible_to<bool>;
+      {
+        S::read_histories(connection, tenants, batch_size)
+      } -> std::same_as<std::map<std::string, std::vector<applied_migration>>>;
+    };
+
 }  // namespace requirement
 
 // S can place the tenants of a migrator whose adapter is A.
@@ -57,6 +82,11 @@ concept IsolationStrategy = DatabaseAdapter<A> && requirement::isolation_declare
                             requirement::isolation_finds_connection_target<S, A> &&
                             requirement::isolation_can_enter<S, typename A::connection_type> &&
                             (!S::needs_schemas || SchemaCapableAdapter<A>);
+
+// S reads many tenants' histories on one connection of adapter A (the fast path).
+template <class S, class A>
+concept BatchHistoryReader = IsolationStrategy<S, A> && claims<A, capability::batched_history_reads> &&
+                             requirement::isolation_reads_histories_in_batch<S, typename A::connection_type>;
 
 // Spells out, one static_assert per requirement, why S is not an
 // IsolationStrategy for the adapter A (itself checked elsewhere).
@@ -71,7 +101,7 @@ constexpr bool check_isolation_strategy() {
                 "IsolationStrategy: missing `static tenant_scope enter(Connection&, const tenant&)`");
   if constexpr (requirement::isolation_declares_schema_need<S>) {
     static_assert(!S::needs_schemas || SchemaCapableAdapter<A>,
-                  "SchemaPerTenant needs a database adapter with schemas (supports_schemas == true, "
+                  "SchemaPerTenant needs a database adapter with schemas (capability::schemas: "
                   "use_schema, schema_exists); SQLite has no schemas: use DatabasePerTenant");
   }
   return true;

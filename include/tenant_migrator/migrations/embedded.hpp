@@ -23,7 +23,7 @@
 
 #include "../detail/sha256.hpp"
 #include "../errors.hpp"
-#include "../migration.hpp"
+#include "../model/migration.hpp"
 #include "migration_file.hpp"
 #include "migration_set.hpp"
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "../migration.hpp"
+#include "../model/migration.hpp"
 
 namespace tenant_migrator {
 

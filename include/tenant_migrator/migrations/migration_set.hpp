@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "../errors.hpp"
-#include "../migration.hpp"
+#include "../model/migration.hpp"
 
 namespace tenant_migrator {
 

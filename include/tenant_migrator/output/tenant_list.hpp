@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "../connection_string.hpp"
-#include "../tenant.hpp"
+#include "../model/tenant.hpp"
 
 namespace tenant_migrator {
 

@@ -16,8 +16,12 @@ namespace tenant_migrator {
 // A fresh connection per tenant, closed right after it: the lowest resource
 // use, and nothing a migration changes in a session can reach another tenant.
 // The default.
-template <DatabaseAdapter A>
+// Not constrained on purpose: the static_assert below names the adapter's
+// missing member where a constraint would print a concept trace.
+template <class A>
 class FreshConnectionPerTenant {
+  static_assert(check_database_adapter<A>());
+
  public:
   using adapter_type = A;
 
@@ -36,12 +40,14 @@ class FreshConnectionPerTenant {
 };
 
 // One connection per server (per connection target), reused across tenants.
-// Between tenants the session is reset (connection.reset_session(): e.g.
+// Between tenants the session is reset (capability::session_reset: e.g.
 // DISCARD ALL) so no setting leaks from one tenant to the next. Much cheaper
 // than a fresh connection when many schema tenants share a server. A
 // connection that failed is closed and reopened for the next tenant.
-template <DatabaseAdapter A>
+template <class A>
 class ReuseConnectionPerServer {
+  static_assert(check_database_adapter<A>());
+
  public:
   using adapter_type = A;
   using connection_type = typename A::connection_type;
@@ -60,7 +66,7 @@ class ReuseConnectionPerServer {
       bool ok = false;
       ~reset_after() {
         try {
-          if constexpr (requires(connection_type& c) { c.reset_session(); }) it->second.reset_session();
+          if constexpr (claims<A, capability::session_reset>) it->second.reset_session();
           if (!ok) {
             self->open_.erase(it);  // after a failure, start the next tenant on a new connection
           }

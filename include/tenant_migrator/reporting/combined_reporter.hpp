@@ -19,6 +19,7 @@ class CombinedReporter {
   explicit CombinedReporter(Rs... reporters) : reporters_(std::move(reporters)...) {}
 
   template <class Event>
+    requires is_reporter_event<Event>
   void on(const Event& event) {
     boost::hana::for_each(reporters_, [&](auto& reporter) { reporter.on(event); });
   }

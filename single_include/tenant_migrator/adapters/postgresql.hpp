@@ -521,8 +521,14 @@ class PostgresqlConnection {
 class PostgresqlAdapter {
  public:
   using connection_type = PostgresqlConnection;
-  static constexpr bool supports_schemas = true;
-  static constexpr bool supports_transactional_ddl = true;
+  using capabilities =
+      capability_list<capability::transactional_ddl, capability::schemas, capability::batched_history_reads,
+                      capability::per_tenant_lock, capability::migration_timeouts, capability::cancellation,
+                      capability::session_reset, capability::database_provisioning, capability::schema_provisioning>;
+  // Tenants' history tables read per statement by the fast path: each read
+  // table holds a lock until the transaction ends, and max_locks_per_transaction
+  // (64 by default, shared) would run out for a few thousand.
+  static constexpr std::size_t history_batch_size = 500;
 
   // `maintenance_location`: the connection string create_database,
   // drop_database and database_exists connect to (the master's). Empty: libpq's
@@ -616,6 +622,7 @@ class PostgresqlAdapter {
 
 static_assert(DatabaseAdapter<PostgresqlAdapter>);
 static_assert(SchemaCapableAdapter<PostgresqlAdapter>);
+static_assert(check_capabilities<PostgresqlAdapter>());
 static_assert(ProvisioningAdapter<PostgresqlAdapter>);
 
 }  // namespace tenant_migrator

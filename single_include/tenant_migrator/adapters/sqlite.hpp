@@ -154,8 +154,9 @@ class SqliteConnection {
 class SqliteAdapter {
  public:
   using connection_type = SqliteConnection;
-  static constexpr bool supports_schemas = false;
-  static constexpr bool supports_transactional_ddl = true;
+  // No schemas, no per-tenant lock (SQLite's own file lock serializes writers).
+  using capabilities = capability_list<capability::transactional_ddl, capability::cancellation,
+                                       capability::database_provisioning>;
 
   // How long a connection waits for another process's lock before failing.
   explicit SqliteAdapter(std::chrono::milliseconds busy_timeout = std::chrono::milliseconds(30000))
@@ -171,7 +172,7 @@ class SqliteAdapter {
     return (std::filesystem::path{std::string(master_location)}.parent_path() / p).lexically_normal().string();
   }
 
-  // Provisioning (ProvisioningAdapter): a new, empty database file.
+  // capability::database_provisioning: a new, empty database file.
   void create_database(std::string_view location) {
     if (database_exists(location)) throw error("database file '" + std::string(location) + "' already exists");
     open(location, true);
@@ -216,5 +217,6 @@ class SqliteAdapter {
 
 static_assert(DatabaseAdapter<SqliteAdapter>);
 static_assert(ProvisioningAdapter<SqliteAdapter>);
+static_assert(check_capabilities<SqliteAdapter>());
 
 }  // namespace tenant_migrator

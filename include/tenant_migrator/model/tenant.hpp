@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace tenant_migrator {
 
@@ -43,6 +44,16 @@ struct tenant {
   std::string location;  // database: file path / database name / conninfo; schema: schema name
   tenant_status status = tenant_status::active;
   std::string created_at;  // ISO 8601, UTC
+
+  // A tenant in its own database: a SQLite file (relative to the master's
+  // folder), a PostgreSQL database name or connection string.
+  static tenant database(std::string id, std::string location, std::string name = {}) {
+    return {std::move(id), std::move(name), isolation_kind::database, std::move(location), tenant_status::active, {}};
+  }
+  // A tenant in its own schema on the master's server.
+  static tenant schema(std::string id, std::string schema_name, std::string name = {}) {
+    return {std::move(id), std::move(name), isolation_kind::schema, std::move(schema_name), tenant_status::active, {}};
+  }
 };
 
 // Empty when `id` is a valid tenant id, else why not (one line, naming the id).

@@ -1,4 +1,5 @@
-// Planning: which migrations to apply or unapply for one tenant, in order.
+// Planning, pure logic over the model: whether a tenant's history fits the
+// migration set, and which migrations to apply or unapply for one tenant, in order.
 #pragma once
 
 #include <algorithm>
@@ -8,27 +9,41 @@
 #include <vector>
 
 #include "errors.hpp"
-#include "history.hpp"
-#include "migration.hpp"
-#include "reporting/events.hpp"
+#include "model/history_record.hpp"
+#include "model/migration.hpp"
+#include "model/plan.hpp"
 
 namespace tenant_migrator {
 
-// What to migrate to (Django's `migrate [app_label] [migration_name]`):
-//   {}                      everything pending
-//   {app}                   that app's pending migrations and what they depend on
-//   {app, "0002_x"}         that app exactly at 0002_x: forwards, or backwards
-//                           through .down.sql files (later ones of the app unapplied)
-//   {app, "zero"}           every migration of that app unapplied
-struct migration_target {
-  std::optional<std::string> app;
-  std::optional<std::string> name;
-};
+// Why a tenant's history does not fit the migration set, or empty when it does:
+// a recorded migration missing from the set, a changed file, or a recorded
+// migration whose dependency is not recorded. Nothing may be applied then.
+inline std::string verify_history(const migration_set& set, const std::vector<applied_migration>& history) {
+  std::set<migration_key> recorded;
+  for (const auto& a : history) recorded.insert(a.key);
+  for (const auto& a : history) {
+    const migration* m = set.find(a.key);
+    if (!m) return a.key.str() + ".sql is recorded as applied but is not in the migration set";
+    if (m->checksum != a.checksum)
+      return m->file() + " was changed after it was applied (checksum " + a.checksum.substr(0, 12) +
+             " recorded, " + m->checksum.substr(0, 12) + " now)";
+    for (const auto& dep : m->depends)
+      if (!recorded.count(dep))
+        return m->file() + " is recorded as applied but its dependency " + dep.str() + ".sql is not";
+  }
+  return {};
+}
 
-struct plan_step {
-  const migration* what;
-  direction way;
-};
+// The migrations of `set` not yet in `history`, in application order.
+inline std::vector<const migration*> pending_migrations(const migration_set& set,
+                                                        const std::vector<applied_migration>& history) {
+  std::set<migration_key> recorded;
+  for (const auto& a : history) recorded.insert(a.key);
+  std::vector<const migration*> out;
+  for (const auto& m : set.ordered())
+    if (!recorded.count(m.key())) out.push_back(&m);
+  return out;
+}
 
 // A plan that cannot be carried out for this tenant (no .down.sql, a
 // dependent migration in another app, ...). Nothing has run.
@@ -57,7 +72,7 @@ inline void validate_target(const migration_set& set, const migration_target& ta
 
 // The steps that bring a tenant with `history` to `target`.
 // Throws usage_error (see validate_target) or plan_error. `need_down_files`:
-// false when no SQL will run (--fake), so a missing .down.sql is no obstacle.
+// false when no SQL will run (migrator_options::fake), so a missing .down.sql is no obstacle.
 inline std::vector<plan_step> make_plan(const migration_set& set, const std::vector<applied_migration>& history,
                                         const migration_target& target = {}, bool need_down_files = true) {
   validate_target(set, target);

@@ -1,0 +1,140 @@
+// The per-tenant history table: which migrations a tenant has applied. Every
+// statement that reads or writes it is here, and nowhere else. It lives in the
+// tenant's own database or schema (docs/history-table.md):
+//
+//   CREATE TABLE tenant_migrator_history (
+//     app         TEXT    NOT NULL,   -- "users"
+//     name        TEXT    NOT NULL,   -- "0001_initial"
+//     checksum    TEXT    NOT NULL,   -- SHA-256 of the file, hex
+//     applied_at  TEXT    NOT NULL,   -- ISO 8601 UTC
+//     duration_ms INTEGER NOT NULL,
+//     PRIMARY KEY (app, name))
+//
+// `table` is always the quoted, qualified name an IsolationStrategy's enter()
+// returned (tenant_scope::history_table), or history_table_in() below.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "concepts/database_adapter.hpp"
+#include "errors.hpp"
+#include "model/history_record.hpp"
+#include "model/migration.hpp"
+
+namespace tenant_migrator {
+
+inline constexpr std::string_view history_table_name = "tenant_migrator_history";
+
+// The history table of a schema, quoted and qualified: "acme"."tenant_migrator_history".
+template <DatabaseConnection C>
+std::string history_table_in(const C& connection, std::string_view schema) {
+  return connection.quote_identifier(schema) + "." + connection.quote_identifier(history_table_name);
+}
+
+namespace detail {
+inline applied_migration history_row(const row& r, std::size_t first) {
+  applied_migration a;
+  a.key = {r.at(first).value_or(""), r.at(first + 1).value_or("")};
+  a.checksum = r.at(first + 2).value_or("");
+  a.applied_at = r.at(first + 3).value_or("");
+  a.duration_ms = r.at(first + 4) ? std::stoll(*r.at(first + 4)) : 0;
+  return a;
+}
+inline constexpr std::string_view history_columns = "app, name, checksum, applied_at, duration_ms";
+}  // namespace detail
+
+// Created when a tenant is first migrated (not by read-only commands).
+template <DatabaseConnection C>
+void ensure_history_table(C& connection, const std::string& table) {
+  connection.execute_script(fmt::format(
+      "CREATE TABLE IF NOT EXISTS {} (app TEXT NOT NULL, name TEXT NOT NULL, checksum TEXT NOT NULL,"
+      " applied_at TEXT NOT NULL, duration_ms INTEGER NOT NULL, PRIMARY KEY (app, name))",
+      table));
+}
+
+template <DatabaseConnection C>
+std::vector<applied_migration> read_history(C& connection, const std::string& table) {
+  std::vector<applied_migration> out;
+  for (auto& r : connection.query(
+           fmt::format("SELECT {} FROM {} ORDER BY applied_at, app, name", detail::history_columns, table), {}))
+    out.push_back(detail::history_row(r, 0));
+  return out;
+}
+
+// The history, or nothing when the tenant has no history table yet (read-only paths).
+template <DatabaseConnection C>
+std::vector<applied_migration> read_history_if_any(C& connection, const std::string& table) {
+  try {
+    connection.query(fmt::format("SELECT 1 FROM {} WHERE 1 = 0", table), {});
+  } catch (const database_error&) {
+    return {};
+  }
+  return read_history(connection, table);
+}
+
+template <DatabaseConnection C>
+bool is_recorded(C& connection, const std::string& table, const migration_key& key) {
+  return !connection.query(fmt::format("SELECT 1 FROM {} WHERE app = $1 AND name = $2", table), {key.app, key.name})
+              .empty();
+}
+
+template <DatabaseConnection C>
+void record_applied(C& connection, const std::string& table, const migration& m, const std::string& applied_at,
+                    long long duration_ms) {
+  connection.query(fmt::format("INSERT INTO {} ({}) VALUES ($1, $2, $3, $4, $5)", table, detail::history_columns),
+                   {m.app, m.name, m.checksum, applied_at, std::to_string(duration_ms)});
+}
+
+template <DatabaseConnection C>
+void remove_record(C& connection, const std::string& table, const migration_key& key) {
+  connection.query(fmt::format("DELETE FROM {} WHERE app = $1 AND name = $2", table), {key.app, key.name});
+}
+
+// Accepts a file's current checksum for an applied migration (repair).
+template <DatabaseConnection C>
+void update_checksum(C& connection, const std::string& table, const migration_key& key, const std::string& checksum) {
+  connection.query(fmt::format("UPDATE {} SET checksum = $1 WHERE app = $2 AND name = $3", table),
+                   {checksum, key.app, key.name});
+}
+
+// The histories of many schemas on one server: one query for which of
+// `schemas` have a history table, then one UNION ALL per `batch_size` tables
+// (each table read holds a lock until the statement's transaction ends, so
+// one statement over thousands would exhaust the server's lock table).
+// Schemas without a history table are absent from the result. This is what
+// lets a run over many up-to-date schema tenants skip them without
+// connecting to each (the fast path, through SchemaPerTenant::read_histories).
+template <DatabaseConnection C>
+std::map<std::string, std::vector<applied_migration>> read_schema_histories(C& connection,
+                                                                            const std::vector<std::string>& schemas,
+                                                                            std::size_t batch_size) {
+  std::set<std::string> wanted(schemas.begin(), schemas.end());
+  std::vector<std::string> present;
+  for (auto& r : connection.query("SELECT table_schema FROM information_schema.tables WHERE table_name = $1",
+                                  {std::string(history_table_name)}))
+    if (r.at(0) && wanted.count(*r.at(0))) present.push_back(*r.at(0));
+  std::map<std::string, std::vector<applied_migration>> out;
+  if (batch_size == 0) batch_size = 1;
+  for (std::size_t first = 0; first < present.size(); first += batch_size) {
+    std::string sql;
+    std::vector<std::string> params;
+    for (std::size_t i = first; i < std::min(present.size(), first + batch_size); ++i) {
+      params.push_back(present[i]);
+      if (!sql.empty()) sql += " UNION ALL ";
+      sql += fmt::format("SELECT CAST(${} AS TEXT), {} FROM {}", params.size(), detail::history_columns,
+                         history_table_in(connection, present[i]));
+    }
+    for (auto& r : connection.query(sql, params)) out[r.at(0).value_or("")].push_back(detail::history_row(r, 1));
+  }
+  return out;
+}
+
+}  // namespace tenant_migrator

@@ -1,0 +1,181 @@
+// One tenant: migrate it, plan it, read its state, or repair its checksums.
+// Each opens the tenant through tenant_access.hpp; migrating applies each
+// planned step through step_runner.hpp.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <exception>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "../concepts/isolation_strategy.hpp"
+#include "../errors.hpp"
+#include "../history_store.hpp"
+#include "../model/migration.hpp"
+#include "../model/plan.hpp"
+#include "../model/results.hpp"
+#include "../model/tenant.hpp"
+#include "../planner.hpp"
+#include "../reporting/events.hpp"
+#include "options.hpp"
+#include "step_runner.hpp"
+#include "tenant_access.hpp"
+
+namespace tenant_migrator::detail {
+
+template <class Isolation, class Connections, class Reporter>
+class tenant_runner {
+  using adapter_type = typename Connections::adapter_type;
+
+ public:
+  tenant_runner(Connections& connections, Reporter& reporter, const migrator_options& options)
+      : connections_(connections), reporter_(reporter), options_(options) {}
+
+  // Checks `t`'s history against the set, then applies each planned step.
+  // Never throws for the tenant's own problems: they are in the result (and reported).
+  tenant_result migrate(const tenant& t, const migration_set& set, const migration_target& target, std::size_t index,
+                        std::size_t total) {
+    auto started = std::chrono::steady_clock::now();
+    tenant_result result;
+    result.tenant_id = t.id;
+    reporter_.on(tenant_started{t, index, total});
+    try {
+      open(t, [&](auto& connection, const tenant_scope& scope) {
+        with_tenant_lock<adapter_type>(connection, scope.lock_key, options_.lock_wait, [&](bool locked) {
+          ensure_history_table(connection, scope.history_table);
+          auto history = read_history(connection, scope.history_table);
+          if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
+          step_runner<adapter_type, Reporter> steps(reporter_, options_);
+          for (const auto& step : make_plan(set, history, target, !options_.fake)) {
+            if (stop_requested(options_)) throw interrupted_error("stopped before " + step.what->file());
+            steps.apply(connection, scope.history_table, t, step, result, locked);
+          }
+        });
+      });
+      result.outcome = result.applied > 0 ? tenant_outcome::migrated : tenant_outcome::up_to_date;
+    } catch (const tenant_lock_busy&) {
+      result.outcome = tenant_outcome::skipped;
+      result.error = "locked by another run";
+    } catch (const interrupted_error& e) {
+      result.outcome = tenant_outcome::interrupted;
+      result.error = e.what();
+    } catch (const std::exception& e) {
+      result.outcome = tenant_outcome::failed;
+      if (result.error.empty()) result.error = e.what();
+    }
+    result.duration = elapsed_since(started);
+    reporter_.on(tenant_finished{t, result, index, total});
+    return result;
+  }
+
+  // A tenant whose history, read in a batch, shows nothing to do: reported
+  // like any up-to-date tenant, without connecting to it.
+  tenant_result report_up_to_date(const tenant& t, std::size_t index, std::size_t total) {
+    tenant_result result;
+    result.tenant_id = t.id;
+    result.outcome = tenant_outcome::up_to_date;
+    reporter_.on(tenant_started{t, index, total});
+    reporter_.on(tenant_finished{t, result, index, total});
+    return result;
+  }
+
+  tenant_plan plan(const tenant& t, const migration_set& set, const migration_target& target) {
+    tenant_plan plan{t.id, {}, {}};
+    try {
+      open(t, [&](auto& connection, const tenant_scope& scope) {
+        plan.steps = plan_from(set, read_history_if_any(connection, scope.history_table), target);
+      });
+    } catch (const std::exception& e) {
+      plan.error = e.what();
+    }
+    return plan;
+  }
+
+  // The plan for a tenant whose history is known (read in a batch, or just now).
+  std::vector<plan_step> plan_from(const migration_set& set, const std::vector<applied_migration>& history,
+                                   const migration_target& target) const {
+    if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
+    return make_plan(set, history, target, !options_.fake);
+  }
+
+  tenant_state inspect(const tenant& t, const migration_set& set) {
+    tenant_state state{t.id, {}, {}};
+    try {
+      open(t, [&](auto& connection, const tenant_scope& scope) {
+        state = state_from(t, set, read_history_if_any(connection, scope.history_table));
+      });
+    } catch (const std::exception& e) {
+      state.error = e.what();
+    }
+    return state;
+  }
+
+  // Applied and pending migrations of `t`, from its history.
+  static tenant_state state_from(const tenant& t, const migration_set& set,
+                                 const std::vector<applied_migration>& history) {
+    tenant_state state{t.id, {}, {}};
+    std::map<migration_key, const applied_migration*> recorded;
+    for (const auto& a : history) recorded[a.key] = &a;
+    for (const auto& m : set.ordered()) {
+      migration_state ms;
+      ms.key = m.key();
+      if (auto it = recorded.find(m.key()); it != recorded.end()) {
+        ms.applied = true;
+        ms.applied_at = it->second->applied_at;
+        ms.checksum_ok = it->second->checksum == m.checksum;
+      }
+      state.migrations.push_back(std::move(ms));
+    }
+    for (const auto& a : history)
+      if (!set.find(a.key)) state.migrations.push_back({a.key, true, a.applied_at, false, true});
+    return state;
+  }
+
+  // Throws error on failure, also when another run holds the tenant's lock.
+  std::vector<migration_key> repair(const tenant& t, const migration_set& set) {
+    std::vector<migration_key> repaired;
+    try {
+      repair_locked(t, set, repaired);
+    } catch (const tenant_lock_busy&) {
+      throw error(fmt::format("tenant '{}' is locked by another run", t.id));
+    }
+    return repaired;
+  }
+
+ private:
+  void repair_locked(const tenant& t, const migration_set& set, std::vector<migration_key>& repaired) {
+    open(t, [&](auto& connection, const tenant_scope& scope) {
+      with_tenant_lock<adapter_type>(connection, scope.lock_key, options_.lock_wait, [&](bool) {
+        connection.begin();
+        try {
+          for (const auto& a : read_history_if_any(connection, scope.history_table)) {
+            const migration* m = set.find(a.key);
+            if (!m || m->checksum == a.checksum) continue;
+            update_checksum(connection, scope.history_table, a.key, m->checksum);
+            repaired.push_back(a.key);
+          }
+          connection.commit();
+        } catch (...) {
+          connection.rollback();
+          throw;
+        }
+      });
+    });
+  }
+
+  template <class F>
+  void open(const tenant& t, F&& f) {
+    with_tenant<Isolation>(connections_, t, options_.master_location, std::forward<F>(f));
+  }
+
+  Connections& connections_;
+  Reporter& reporter_;
+  const migrator_options& options_;
+};
+
+}  // namespace tenant_migrator::detail

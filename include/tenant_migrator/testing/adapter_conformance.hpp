@@ -1,0 +1,244 @@
+// The adapter conformance suite (doctest), for every database adapter we ship
+// and any you write: the DatabaseAdapter rules, then each capability the
+// adapter claims (docs/concepts/capabilities.md). Instantiate it with a
+// fixture that owns one fresh, empty database:
+//
+//   #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN   // in one file of your test program
+//   #include <doctest/doctest.h>
+//   #include <tenant_migrator/testing/adapter_conformance.hpp>
+//
+//   struct Fixture {
+//     using adapter_type = MyAdapter;
+//     adapter_type& adapter();                 // the adapter under test
+//     std::string location();                  // its empty database, for adapter().connect()
+//     std::string unused_location();           // a database that does not exist yet, as create_database
+//                                              // takes it (the fixture removes it afterwards if made)
+//     static std::string routine_script();     // creates a routine whose body holds ';' (trigger / $$ function)
+//                                              // and a table `routine_log` it writes to when `items` gets a row
+//   };
+//   TEST_CASE_TEMPLATE_INVOKE(adapter_conformance, Fixture);
+//
+// Needs doctest (Debian: doctest-dev); not part of the core umbrella header.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "../history_store.hpp"
+#include "../tenant_migrator.hpp"
+
+namespace tenant_migrator::testing {
+
+template <class Connection>
+bool table_exists(Connection& c, const std::string& table) {
+  try {
+    c.query("SELECT count(*) FROM " + c.quote_identifier(table), {});
+    return true;
+  } catch (const tenant_migrator::database_error&) {
+    return false;
+  }
+}
+
+}  // namespace tenant_migrator::testing
+
+TEST_CASE_TEMPLATE_DEFINE("adapter conformance", Fixture, adapter_conformance) {
+  namespace tmig = tenant_migrator;
+  using tmig::database_error;
+  using tmig::testing::table_exists;
+  using Adapter = typename Fixture::adapter_type;
+  static_assert(tmig::check_database_adapter<Adapter>());
+  Fixture fixture;
+  auto c = fixture.adapter().connect(fixture.location());
+
+  SUBCASE("a script of several statements, with ';' and '--' inside strings and comments") {
+    c.execute_script(
+        "-- a comment; with a semicolon\n"
+        "CREATE TABLE items (id INTEGER PRIMARY KEY, label TEXT);\n"
+        "/* block comment; also with one */\n"
+        "INSERT INTO items (id, label) VALUES (1, 'a;b -- not a comment');\n"
+        "INSERT INTO items (id, label) VALUES (2, 'it''s');\n");
+    auto r = c.query("SELECT label FROM items ORDER BY id", {});
+    REQUIRE(r.size() == 2);
+    CHECK(r[0][0] == "a;b -- not a comment");
+    CHECK(r[1][0] == "it's");
+  }
+
+  SUBCASE("routine bodies with ';' inside run as one statement") {
+    c.execute_script("CREATE TABLE items (id INTEGER PRIMARY KEY, label TEXT);\n" + Fixture::routine_script());
+    c.execute_script("INSERT INTO items (id, label) VALUES (7, 'x');");
+    auto r = c.query("SELECT count(*) FROM routine_log", {});
+    CHECK(r.at(0).at(0) == "1");
+  }
+
+  SUBCASE("DDL is rolled back with its transaction; commit keeps it") {
+    c.begin();
+    c.execute_script("CREATE TABLE gone (id INTEGER);");
+    c.rollback();
+    CHECK_FALSE(table_exists(c, "gone"));
+    c.begin();
+    c.execute_script("CREATE TABLE kept (id INTEGER);");
+    c.commit();
+    CHECK(table_exists(c, "kept"));
+  }
+
+  SUBCASE("a failure in the middle of a script in a transaction leaves nothing") {
+    c.begin();
+    CHECK_THROWS_AS(c.execute_script("CREATE TABLE t1 (id INTEGER);\nCREATE TABLE t2 (id INTEGER);\n"
+                                     "INSERT INTO no_such_table VALUES (1);\n"),
+                    database_error);
+    c.rollback();
+    CHECK_FALSE(table_exists(c, "t1"));
+    CHECK_FALSE(table_exists(c, "t2"));
+  }
+
+  SUBCASE("errors carry the database's message and the failing line when known") {
+    try {
+      c.execute_script("CREATE TABLE ok1 (id INTEGER);\n\nSELECT * FROM no_such_table;\n");
+      FAIL("no error");
+    } catch (const database_error& e) {
+      std::string what = e.what();
+      CHECK(what.find("no_such_table") != std::string::npos);
+      CHECK((e.line() == 3 || e.line() == 0));  // 0: the database does not say
+    }
+  }
+
+  SUBCASE("parameters are bound as values; NULL comes back as nullopt") {
+    c.execute_script("CREATE TABLE kv (k TEXT, v TEXT);");
+    c.query("INSERT INTO kv (k, v) VALUES ($1, $2)", {"x'); DROP TABLE kv; --", "1"});
+    c.query("INSERT INTO kv (k, v) VALUES ($1, NULL)", {"n"});
+    auto r = c.query("SELECT k, v FROM kv WHERE k = $1", {"x'); DROP TABLE kv; --"});
+    REQUIRE(r.size() == 1);
+    CHECK(r[0][1] == "1");
+    auto n = c.query("SELECT v FROM kv WHERE k = $1", {"n"});
+    CHECK_FALSE(n.at(0).at(0).has_value());
+  }
+
+  SUBCASE("quoted identifiers keep hostile names inert") {
+    std::string hostile = "x\"; DROP TABLE victim; --";
+    c.execute_script("CREATE TABLE victim (id INTEGER);");
+    c.execute_script("CREATE TABLE " + c.quote_identifier(hostile) + " (id INTEGER);");
+    CHECK(table_exists(c, hostile));
+    CHECK(table_exists(c, "victim"));
+  }
+
+  // --- the capabilities the adapter claims ---
+
+  if constexpr (tmig::claims<Adapter, tmig::capability::transactional_ddl>) {
+    SUBCASE("capability::transactional_ddl: DDL rolls back with its transaction") {
+      c.begin();
+      c.execute_script("CREATE TABLE ddl_gone (id INTEGER);");
+      c.rollback();
+      CHECK_FALSE(table_exists(c, "ddl_gone"));
+    }
+  }
+
+  if constexpr (tmig::claims<Adapter, tmig::capability::per_tenant_lock>) {
+    SUBCASE("capability::per_tenant_lock: one holder per key, until unlocked or disconnected") {
+      auto other = fixture.adapter().connect(fixture.location());
+      REQUIRE(c.try_lock_tenant("conformance:a", std::chrono::milliseconds(0)));
+      CHECK_FALSE(other.try_lock_tenant("conformance:a", std::chrono::milliseconds(50)));
+      CHECK(other.try_lock_tenant("conformance:b", std::chrono::milliseconds(0)));
+      c.unlock_tenant("conformance:a");
+      CHECK(other.try_lock_tenant("conformance:a", std::chrono::milliseconds(0)));
+      other.unlock_tenant("conformance:a");
+      other.unlock_tenant("conformance:b");
+    }
+  }
+
+  if constexpr (tmig::claims<Adapter, tmig::capability::migration_timeouts>) {
+    SUBCASE("capability::migration_timeouts: a statement over its limit fails, and the limit ends with the transaction") {
+      c.begin();
+      c.set_local_timeouts(std::chrono::milliseconds(0), std::chrono::milliseconds(0));  // 0: no limit
+      c.execute_script("CREATE TABLE timed (id INTEGER);");
+      c.commit();
+      CHECK(table_exists(c, "timed"));
+    }
+  }
+
+  if constexpr (tmig::claims<Adapter, tmig::capability::cancellation>) {
+    SUBCASE("capability::cancellation: an interrupter that can cancel") {
+      tmig::interrupt_handle h = c.interrupter();
+      CHECK(static_cast<bool>(h.cancel));
+      CHECK(static_cast<bool>(h.target));
+      h.cancel(h.target);  // nothing running: harmless
+      c.execute_script("CREATE TABLE after_cancel (id INTEGER);");
+      CHECK(table_exists(c, "after_cancel"));
+    }
+  }
+
+  if constexpr (tmig::claims<Adapter, tmig::capability::schemas>) {
+    SUBCASE("capability::schemas: use_schema puts unqualified names in that schema") {
+      CHECK_FALSE(c.schema_exists("conformance_s"));
+      c.execute_script("CREATE SCHEMA " + c.quote_identifier("conformance_s") + ";");
+      CHECK(c.schema_exists("conformance_s"));
+      c.use_schema("conformance_s");
+      c.execute_script("CREATE TABLE in_schema (id INTEGER);");
+      auto r = c.query("SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2",
+                       {"conformance_s", "in_schema"});
+      CHECK(r.at(0).at(0) == "1");
+    }
+  }
+
+  if constexpr (tmig::claims<Adapter, tmig::capability::schema_provisioning>) {
+    SUBCASE("capability::schema_provisioning: create and drop a schema") {
+      c.create_schema("conformance_p");
+      CHECK(c.schema_exists("conformance_p"));
+      c.drop_schema("conformance_p");
+      CHECK_FALSE(c.schema_exists("conformance_p"));
+    }
+  }
+
+  if constexpr (tmig::claims<Adapter, tmig::capability::batched_history_reads>) {
+    SUBCASE("capability::batched_history_reads: many schemas' histories, in batches of history_batch_size") {
+      std::vector<std::string> schemas;
+      for (int i = 0; i < 3; ++i) {
+        std::string schema = "conformance_h" + std::to_string(i);
+        schemas.push_back(schema);
+        c.execute_script("CREATE SCHEMA " + c.quote_identifier(schema) + ";");
+        auto table = tmig::history_table_in(c, schema);
+        tmig::ensure_history_table(c, table);
+        tmig::migration m;
+        m.app = "app";
+        m.name = "000" + std::to_string(i + 1) + "_x";
+        m.checksum = "c" + std::to_string(i);
+        tmig::record_applied(c, table, m, "2026-01-01T00:00:00Z", 1);
+      }
+      schemas.push_back("conformance_absent");
+      auto histories = tmig::read_schema_histories(c, schemas, 2);  // two batches
+      CHECK(histories.size() == 3);
+      CHECK(histories["conformance_h2"].at(0).key.name == "0003_x");
+      CHECK(histories.count("conformance_absent") == 0);
+      CHECK(Adapter::history_batch_size > 0);
+    }
+  }
+
+  if constexpr (tmig::claims<Adapter, tmig::capability::session_reset>) {
+    SUBCASE("capability::session_reset: the connection is usable afterwards") {
+      c.reset_session();
+      c.execute_script("CREATE TABLE after_reset (id INTEGER);");
+      CHECK(table_exists(c, "after_reset"));
+    }
+  }
+
+  if constexpr (tmig::claims<Adapter, tmig::capability::database_provisioning>) {
+    SUBCASE("capability::database_provisioning: create, find, drop a database") {
+      const std::string location = fixture.unused_location();
+      CHECK_FALSE(fixture.adapter().database_exists(location));
+      fixture.adapter().create_database(location);
+      CHECK(fixture.adapter().database_exists(location));
+      fixture.adapter().drop_database(location);
+      CHECK_FALSE(fixture.adapter().database_exists(location));
+    }
+  }
+
+  if constexpr (tmig::claims<Adapter, tmig::capability::server_identity>) {
+    SUBCASE("capability::server_identity: two databases of one server are on one server") {
+      auto& a = fixture.adapter();
+      CHECK(a.server_of(fixture.location()) ==
+            a.server_of(a.tenant_database_location(fixture.location(), "conformance_other")));
+    }
+  }
+}
