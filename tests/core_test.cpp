@@ -459,3 +459,59 @@ TEST_CASE("the fake adapter refuses SQL it does not understand, and a parameter 
   c.rollback();
   CHECK(db->history.empty());
 }
+
+namespace {
+// The fake adapter, claiming no transactional DDL (as MySQL-family servers).
+struct NonTransactionalFakeAdapter : test_support::FakeAdapter {
+  using capabilities = capability_list<>;
+};
+}  // namespace
+
+TEST_CASE("without capability::transactional_ddl a failed migration says what may be left behind") {
+  temp_dir d;
+  write_file(d / "users/0001_initial.sql", "FAIL here");
+  auto set = load_migration_directory(d.path());
+  NonTransactionalFakeAdapter adapter;
+  (*adapter.databases)["acme"] = std::make_shared<test_support::fake_database>();
+  TenantMigrator<DatabasePerTenant, FreshConnectionPerTenant<NonTransactionalFakeAdapter>, NullReporter> migrator{
+      FreshConnectionPerTenant<NonTransactionalFakeAdapter>(adapter)};
+  auto r = migrator.migrate_tenant(make_tenant("acme"), set);
+  CHECK(r.outcome == tenant_outcome::failed);
+  CHECK(r.error ==
+        "users/0001_initial.sql: simulated failure (this database's DDL is not transactional: statements before the "
+        "failing one may be applied)");
+
+  test_support::FakeAdapter transactional;
+  (*transactional.databases)["acme"] = std::make_shared<test_support::fake_database>();
+  TenantMigrator<DatabasePerTenant, FreshConnectionPerTenant<test_support::FakeAdapter>, NullReporter> plain{
+      FreshConnectionPerTenant<test_support::FakeAdapter>(transactional)};
+  CHECK(plain.migrate_tenant(make_tenant("acme"), set).error == "users/0001_initial.sql: simulated failure");
+}
+
+namespace {
+// Starts only the first two tenants of a run.
+struct FirstTwo {
+  template <class Process, class Stop>
+  std::size_t execute(std::size_t count, Process&& process, Stop&&) {
+    std::size_t n = std::min<std::size_t>(count, 2);
+    for (std::size_t i = 0; i < n; ++i) process(i);
+    return n;
+  }
+};
+static_assert(ExecutionPolicy<FirstTwo>);
+}  // namespace
+
+TEST_CASE("an execution policy decides which tenants run; the rest are not processed") {
+  temp_dir d;
+  write_file(d / "users/0001_initial.sql", "CREATE users");
+  auto set = load_migration_directory(d.path());
+  test_support::FakeAdapter adapter;
+  for (auto id : {"a", "b", "c"}) (*adapter.databases)[id] = std::make_shared<test_support::fake_database>();
+  TenantMigrator<DatabasePerTenant, FreshConnectionPerTenant<test_support::FakeAdapter>, NullReporter, FirstTwo> migrator{
+      FreshConnectionPerTenant<test_support::FakeAdapter>(adapter)};
+  auto s = migrator.run({make_tenant("a"), make_tenant("b"), make_tenant("c")}, set);
+  CHECK(s.tenants.size() == 2);
+  CHECK(s.not_processed == 1);
+  CHECK_FALSE(s.all_succeeded());
+  CHECK((*adapter.databases)["c"]->attempted.empty());
+}

@@ -709,3 +709,43 @@ TEST_CASE("fast path: up-to-date schema tenants are read with one connection, no
   CHECK(results["t003"].outcome == tenant_outcome::failed);
   CHECK(results["t004"].outcome == tenant_outcome::migrated);
 }
+
+namespace {
+// A strategy of a user's own: schema tenants whose history is in another
+// table. It has no batch reads, so the fast path must leave it alone.
+struct SchemaWithOwnHistory {
+  static constexpr bool needs_schemas = true;
+  template <DatabaseAdapter A>
+  static std::string connection_target(const A& adapter, const tenant& t, std::string_view master_location) {
+    return SchemaPerTenant::connection_target(adapter, t, master_location);
+  }
+  template <DatabaseConnection C>
+  static tenant_scope enter(C& connection, const tenant& t) {
+    auto scope = SchemaPerTenant::enter(connection, t);
+    scope.history_table = connection.quote_identifier(t.location) + "." + connection.quote_identifier("own_history");
+    return scope;
+  }
+};
+static_assert(!BatchHistoryReader<SchemaWithOwnHistory, PostgresqlAdapter>);
+static_assert(BatchHistoryReader<SchemaPerTenant, PostgresqlAdapter>);
+}  // namespace
+
+TEST_CASE("fast path: a strategy without batch reads is never judged from another strategy's history table") {
+  installation inst;
+  for (const char* id : {"acme", "globex", "initech"}) inst.add_schema(id);
+  std::ostringstream out;
+  REQUIRE(inst.run<SchemaPerTenant>(out).all_succeeded());  // tenant_migrator_history: everything applied
+
+  // Its own history table is empty: every tenant has everything pending, and
+  // is migrated through the normal path (where the tables already exist).
+  using Policy = CountingPolicy<FreshConnectionPerTenant<PostgresqlAdapter>>;
+  Policy used;
+  std::ostringstream again;
+  auto s = inst.run<SchemaWithOwnHistory, Policy>(again, {}, &used);
+  CHECK(*used.calls == 3);  // a connection per tenant, no batch read
+  for (const auto& r : s.tenants) {
+    CHECK(r.outcome == tenant_outcome::failed);
+    CHECK(r.error.find("already exists") != std::string::npos);
+  }
+  CHECK(inst.open("acme").query("SELECT count(*) FROM own_history", {}).at(0).at(0) == "0");
+}
