@@ -186,6 +186,7 @@ inline constexpr grammar_case depends_cases[] = {
     {"U/0001_a", false},
     {"u/0001_a.down.sql", false},
     {"u/0001_a/x", false},
+    {"u/0001_a\r, b/0001_b", false},  // only a line's ends lose their '\r'
 };
 
 // Migration names (an embedded entry's name; a file's stem).

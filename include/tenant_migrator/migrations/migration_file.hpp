@@ -70,8 +70,10 @@ inline std::optional<migration_key> parse_migration_ref(std::string_view ref) {
 inline std::vector<std::string> parse_depends_list(std::string_view list, std::vector<migration_key>& out) {
   std::vector<std::string> errors;
   auto count = grammar::for_each_dependency(list, [&](std::string_view item) {
-    if (auto ref = parse_migration_ref(item))
-      out.push_back(*ref);
+    // grammar::parse_ref, not parse_migration_ref: that one trims '\r' too,
+    // which the compile-time checks of an embedded list would not.
+    if (auto ref = grammar::parse_ref(item))
+      out.push_back({std::string(ref->app), std::string(ref->name)});
     else
       errors.push_back("bad dependency '" + std::string(item) + "' (expected app/NNNN_slug)");
   });
