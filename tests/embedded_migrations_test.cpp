@@ -289,6 +289,14 @@ TEST_CASE("a depends list is read alike in a file and in an embedded list") {
   CHECK(folder_problems(with_depends("u/0001_a; b/0001_b")).find("bad dependency 'u/0001_a;'") != std::string::npos);
   CHECK(problems_of(with_depends("u/0001_a; b/0001_b")).find("bad dependency 'u/0001_a;'") != std::string::npos);
   CHECK(problems_of(with_depends(" , ")).find("c/0001_c.sql: '-- depends:' names no migration") != std::string::npos);
+  // A file with CRLF line ends: the '\r' ending a directive's line is not part of its last item.
+  test_support::temp_dir dir;
+  test_support::write_file(dir / "u/0001_a.sql", "SELECT 1;\r\n");
+  test_support::write_file(dir / "c/0001_c.sql", "-- depends: u/0001_a\r\n-- transaction: off\r\nSELECT 1;\r\n");
+  const auto set = load_migration_directory(dir.path());
+  REQUIRE(set.find({"c", "0001_c"}));
+  CHECK(set.find({"c", "0001_c"})->depends == std::vector<migration_key>{{"u", "0001_a"}});
+  CHECK_FALSE(set.find({"c", "0001_c"})->transactional);
 }
 
 TEST_CASE("migration names are judged alike in a folder and in an embedded list") {
