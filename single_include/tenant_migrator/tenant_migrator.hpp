@@ -427,15 +427,116 @@ struct tenant_selection {
 #include <string_view>
 #include <vector>
 
+// ---- migrations/grammar.hpp ----
+// The one grammar of migration names, shared by every migration source: the
+// folder reader (migration_file.hpp, directory_source.hpp), the compile-time
+// checks of embedded lists (embedded.hpp) and make_migration
+// (make_migration.hpp). All constexpr, so that an embedded list is judged at
+// compile time by exactly the rules a migrations folder is judged by at run
+// time (docs/migrations.md, "Names and dependencies").
+//
+//   app label        [a-z][a-z0-9_]*, at most 63 characters  ("users")
+//   migration name   NNNN_slug: four digits from 0001, '_', then a slug of
+//                    a-z, 0-9, _; at most 63 characters       ("0001_initial")
+//   reference        app/NNNN_slug, ".sql" optional            ("users/0001_initial")
+//   depends list     references separated by commas and/or blanks (spaces,
+//                    tabs); a run of separators is one separator and
+//                    separators at either end are ignored, so "a/0001_x,\tb/0001_y,"
+//                    names two migrations. A list that names none is an error.
 
-namespace tenant_migrator {
+#include <cstddef>
+#include <optional>
+#include <string_view>
 
-namespace detail {
-inline bool is_lower_alnum_underscore(std::string_view s) {
+namespace tenant_migrator::grammar {
+
+// 63: PostgreSQL's identifier limit, so that an app label or a migration name
+// can always be used as (part of) a name on the server.
+inline constexpr std::size_t max_length = 63;
+
+inline constexpr std::string_view app_label_rule =
+    "app folder name must match [a-z][a-z0-9_]* (at most 63 characters)";
+inline constexpr std::string_view migration_name_rule =
+    "expected NNNN_slug: four digits, '_', then a slug of a-z, 0-9, _ (at most 63 characters)";
+inline constexpr std::string_view migration_number_rule = "numbers start at 0001";
+
+constexpr bool is_slug(std::string_view s) {
   for (char c : s)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
   return true;
 }
+
+constexpr bool valid_app_label(std::string_view app) {
+  return !app.empty() && app.size() <= max_length && app.front() >= 'a' && app.front() <= 'z' && is_slug(app);
+}
+
+// Empty when `name` is NNNN_slug, else which rule it breaks (one of the *_rule above).
+constexpr std::string_view migration_name_error(std::string_view name) {
+  if (name.size() < 6 || name.size() > max_length || name[4] != '_' || !is_slug(name.substr(5)))
+    return migration_name_rule;
+  for (std::size_t i = 0; i < 4; ++i)
+    if (name[i] < '0' || name[i] > '9') return migration_name_rule;
+  if (name.substr(0, 4) == "0000") return migration_number_rule;
+  return {};
+}
+
+// 1 for "0001_initial"; 0 when `name` is not NNNN_slug.
+constexpr int migration_number(std::string_view name) {
+  if (!migration_name_error(name).empty()) return 0;
+  return (name[0] - '0') * 1000 + (name[1] - '0') * 100 + (name[2] - '0') * 10 + (name[3] - '0');
+}
+
+struct ref_parts {
+  std::string_view app;
+  std::string_view name;
+};
+
+// "users/0001_initial" or "users/0001_initial.sql" -> its parts; nullopt when
+// the app or the name breaks its rule. No blanks are trimmed: a depends list's
+// items come without them (for_each_dependency).
+constexpr std::optional<ref_parts> parse_ref(std::string_view ref) {
+  if (ref.size() > 4 && ref.substr(ref.size() - 4) == ".sql") ref.remove_suffix(4);
+  auto slash = ref.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  ref_parts parts{ref.substr(0, slash), ref.substr(slash + 1)};
+  if (!valid_app_label(parts.app) || migration_number(parts.name) == 0) return std::nullopt;
+  return parts;
+}
+
+constexpr bool is_depends_separator(char c) { return c == ',' || c == ' ' || c == '\t'; }
+
+// Calls f(item) for each item of a depends list, malformed or not (the caller
+// reports those parse_ref refuses), and returns how many there were.
+template <class F>
+constexpr std::size_t for_each_dependency(std::string_view list, F&& f) {
+  std::size_t count = 0;
+  std::size_t pos = 0;
+  while (pos < list.size()) {
+    if (is_depends_separator(list[pos])) {
+      ++pos;
+      continue;
+    }
+    auto end = pos;
+    while (end < list.size() && !is_depends_separator(list[end])) ++end;
+    f(list.substr(pos, end - pos));
+    ++count;
+    pos = end;
+  }
+  return count;
+}
+
+// True when `list` names at least one migration and every item is a well-formed reference.
+constexpr bool valid_depends_list(std::string_view list) {
+  bool all_valid = true;
+  auto count = for_each_dependency(list, [&](std::string_view item) { all_valid = all_valid && parse_ref(item); });
+  return count > 0 && all_valid;
+}
+
+}  // namespace tenant_migrator::grammar
+
+namespace tenant_migrator {
+
+namespace detail {
 inline std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
@@ -445,10 +546,7 @@ inline std::string_view trim(std::string_view s) {
 
 // Empty when `app` is a valid app label ([a-z][a-z0-9_]*, at most 63), else why not.
 inline std::string validate_app_label(std::string_view app) {
-  if (app.empty() || app.size() > 63 || !(app.front() >= 'a' && app.front() <= 'z') ||
-      !detail::is_lower_alnum_underscore(app))
-    return "app folder name must match [a-z][a-z0-9_]* (at most 63 characters)";
-  return {};
+  return grammar::valid_app_label(app) ? std::string() : std::string(grammar::app_label_rule);
 }
 
 struct migration_filename {
@@ -459,7 +557,7 @@ struct migration_filename {
 };
 
 // "0001_initial.sql" -> {1, "0001_initial"}; "0001_initial.down.sql" -> is_down.
-// Exactly four digits, '_', then a slug of [a-z0-9_]; at most 63 characters before ".sql".
+// The stem is a migration name of grammar.hpp: NNNN_slug, at most 63 characters.
 inline migration_filename parse_migration_filename(std::string_view filename) {
   migration_filename r;
   constexpr std::string_view expected = "expected NNNN_slug.sql or NNNN_slug.down.sql (slug: a-z, 0-9, _)";
@@ -473,40 +571,38 @@ inline migration_filename parse_migration_filename(std::string_view filename) {
     r.error = std::string("not a migration file name: ") + std::string(expected);
     return r;
   }
-  if (stem.size() < 6 || stem.size() > 63 || stem[4] != '_') {
-    r.error = std::string("badly named migration file: ") + std::string(expected);
+  if (auto why = grammar::migration_name_error(stem); !why.empty()) {
+    // A file name is shown with its extension, so the rule is worded for one.
+    r.error = "badly named migration file: " + std::string(why == grammar::migration_number_rule ? why : expected);
     return r;
   }
-  for (std::size_t i = 0; i < 4; ++i)
-    if (stem[i] < '0' || stem[i] > '9') {
-      r.error = std::string("badly named migration file: ") + std::string(expected);
-      return r;
-    }
-  if (!detail::is_lower_alnum_underscore(stem.substr(5))) {
-    r.error = std::string("badly named migration file: ") + std::string(expected);
-    return r;
-  }
-  r.number = (stem[0] - '0') * 1000 + (stem[1] - '0') * 100 + (stem[2] - '0') * 10 + (stem[3] - '0');
-  if (r.number == 0) {
-    r.error = "badly named migration file: numbers start at 0001";
-    return r;
-  }
+  r.number = grammar::migration_number(stem);
   r.name = std::string(stem);
   return r;
 }
 
-// "products/0001_initial" (".sql" optional) -> key; nullopt if malformed.
+// "products/0001_initial" (".sql" optional, blanks around it ignored) -> key;
+// nullopt if malformed.
 inline std::optional<migration_key> parse_migration_ref(std::string_view ref) {
-  ref = detail::trim(ref);
-  if (ref.size() > 4 && ref.substr(ref.size() - 4) == ".sql") ref.remove_suffix(4);
-  auto slash = ref.find('/');
-  if (slash == std::string_view::npos) return std::nullopt;
-  auto app = ref.substr(0, slash);
-  auto name = ref.substr(slash + 1);
-  if (!validate_app_label(app).empty()) return std::nullopt;
-  auto parsed = parse_migration_filename(std::string(name) + ".sql");
-  if (!parsed.error.empty() || parsed.is_down) return std::nullopt;
-  return migration_key{std::string(app), std::string(name)};
+  auto parts = grammar::parse_ref(detail::trim(ref));
+  if (!parts) return std::nullopt;
+  return migration_key{std::string(parts->app), std::string(parts->name)};
+}
+
+// The problems of a depends list (`-- depends:` or an embedded entry's
+// `depends`) as one-line messages, its well-formed references appended to `out`.
+inline std::vector<std::string> parse_depends_list(std::string_view list, std::vector<migration_key>& out) {
+  std::vector<std::string> errors;
+  auto count = grammar::for_each_dependency(list, [&](std::string_view item) {
+    // grammar::parse_ref, not parse_migration_ref: that one trims '\r' too,
+    // which the compile-time checks of an embedded list would not.
+    if (auto ref = grammar::parse_ref(item))
+      out.push_back({std::string(ref->app), std::string(ref->name)});
+    else
+      errors.push_back("bad dependency '" + std::string(item) + "' (expected app/NNNN_slug)");
+  });
+  if (count == 0) errors.push_back("'-- depends:' names no migration");
+  return errors;
 }
 
 struct migration_header {
@@ -517,7 +613,7 @@ struct migration_header {
 };
 
 // Reads the directives in the leading comment block of a migration:
-//   -- depends: products/0001_initial, billing/0002_x   (any number of lines)
+//   -- depends: products/0001_initial, billing/0002_x   (any number of lines; list rule in grammar.hpp)
 //   -- transaction: off                                  (on | off; default on)
 // Other comments are ignored. Directives after the first SQL line are not read.
 inline migration_header parse_migration_header(std::string_view content) {
@@ -538,20 +634,7 @@ inline migration_header parse_migration_header(std::string_view content) {
     auto key = detail::trim(body.substr(0, colon));
     auto value = detail::trim(body.substr(colon + 1));
     if (key == "depends") {
-      std::size_t p = 0;
-      while (p <= value.size()) {
-        auto sep = value.find_first_of(", ", p);
-        auto item = detail::trim(value.substr(p, sep == std::string_view::npos ? std::string_view::npos : sep - p));
-        if (!item.empty()) {
-          if (auto ref = parse_migration_ref(item))
-            h.depends.push_back(*ref);
-          else
-            h.errors.push_back("bad dependency '" + std::string(item) + "' (expected app/NNNN_slug)");
-        }
-        if (sep == std::string_view::npos) break;
-        p = sep + 1;
-      }
-      if (value.empty()) h.errors.push_back("'-- depends:' names no migration");
+      for (auto& e : parse_depends_list(value, h.depends)) h.errors.push_back(std::move(e));
     } else if (key == "transaction") {
       if (value == "off")
         h.transactional = false;
@@ -705,6 +788,53 @@ inline migration_set make_migration_set(std::vector<migration> migrations,
 #include <system_error>
 #include <vector>
 
+// ---- detail/utf8.hpp ----
+// UTF-8 validation: migration files and identifiers must be valid UTF-8
+// before they reach a database or a JSON document.
+
+#include <cstddef>
+#include <string_view>
+
+namespace tenant_migrator::detail {
+
+// Offset of the first byte that breaks UTF-8, or npos when `s` is valid.
+inline std::size_t first_invalid_utf8(std::string_view s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return i;
+    if (len == 2 && c < 0xc2) return i;  // overlong
+    for (std::size_t j = 1; j < len; ++j)
+      if ((static_cast<unsigned char>(s[i + j]) >> 6) != 0x2) return i;
+    auto c1 = static_cast<unsigned char>(s[i + 1 < s.size() ? i + 1 : i]);
+    if (len == 3 && ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f))) return i;  // overlong, surrogate
+    if (len == 4 && ((c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f) || c > 0xf4)) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace tenant_migrator::detail
+// ---- migrations/make_migration.hpp ----
+// make_migration: one migration built in code, for a migration source of your
+// own (docs/concepts/migration-source.md). It computes what a folder reader
+// would (number, checksum) and refuses what a folder would refuse (grammar.hpp).
+//
+//   auto m = tenant_migrator::make_migration("users", "0001_initial", "CREATE TABLE users (id INTEGER);");
+//   auto n = tenant_migrator::make_migration("users", "0002_email", "ALTER TABLE users ADD email TEXT;",
+//                                            {.down_sql = "ALTER TABLE users DROP email;",
+//                                             .depends = {{"billing", "0001_initial"}}});
+//
+// Whether the dependencies exist, and the order, are the set's to check:
+// pass the migrations to make_migration_set (migration_set.hpp).
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 // ---- detail/sha256.hpp ----
 // SHA-256 (FIPS 180-4), used for migration checksums. Small and dependency-free
 // so that the core needs no crypto library.
@@ -768,34 +898,43 @@ inline std::string sha256_hex(std::string_view data) {
 }
 
 }  // namespace tenant_migrator::detail
-// ---- detail/utf8.hpp ----
-// UTF-8 validation: migration files and identifiers must be valid UTF-8
-// before they reach a database or a JSON document.
 
-#include <cstddef>
-#include <string_view>
+namespace tenant_migrator {
 
-namespace tenant_migrator::detail {
+// What a migration file says besides its SQL: its .down.sql companion and its
+// header directives (`-- depends:`, `-- transaction:`).
+struct migration_options {
+  std::optional<std::string> down_sql{};
+  std::vector<migration_key> depends{};
+  bool transactional = true;
+};
 
-// Offset of the first byte that breaks UTF-8, or npos when `s` is valid.
-inline std::size_t first_invalid_utf8(std::string_view s) noexcept {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return i;
-    if (len == 2 && c < 0xc2) return i;  // overlong
-    for (std::size_t j = 1; j < len; ++j)
-      if ((static_cast<unsigned char>(s[i + j]) >> 6) != 0x2) return i;
-    auto c1 = static_cast<unsigned char>(s[i + 1 < s.size() ? i + 1 : i]);
-    if (len == 3 && ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f))) return i;  // overlong, surrogate
-    if (len == 4 && ((c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f) || c > 0xf4)) return i;
-    i += len;
-  }
-  return std::string_view::npos;
+// Throws usage_error naming the culprit when `app`, `name` or a dependency
+// breaks the grammar of migration names.
+inline migration make_migration(std::string_view app, std::string_view name, std::string sql,
+                                migration_options options = {}) {
+  if (!grammar::valid_app_label(app))
+    throw usage_error("make_migration: app '" + std::string(app) + "': " + std::string(grammar::app_label_rule));
+  if (auto why = grammar::migration_name_error(name); !why.empty())
+    throw usage_error("make_migration: name '" + std::string(name) + "' (app '" + std::string(app) +
+                      "'): " + std::string(why));
+  for (const auto& dep : options.depends)
+    if (!grammar::valid_app_label(dep.app) || grammar::migration_number(dep.name) == 0)
+      throw usage_error("make_migration: " + std::string(app) + "/" + std::string(name) + ": bad dependency '" +
+                        dep.str() + "' (expected app/NNNN_slug)");
+  migration m;
+  m.app = std::string(app);
+  m.name = std::string(name);
+  m.number = grammar::migration_number(name);
+  m.checksum = detail::sha256_hex(sql);
+  m.sql = std::move(sql);
+  m.down_sql = std::move(options.down_sql);
+  m.depends = std::move(options.depends);
+  m.transactional = options.transactional;
+  return m;
 }
 
-}  // namespace tenant_migrator::detail
+}  // namespace tenant_migrator
 
 namespace tenant_migrator {
 
@@ -878,15 +1017,9 @@ inline migration_set load_migration_directory(const std::filesystem::path& dir) 
         downs[app + "/" + parsed.name] = std::move(content);
         continue;
       }
-      migration m;
-      m.app = app;
-      m.name = parsed.name;
-      m.number = parsed.number;
-      m.depends = std::move(header.depends);
-      m.transactional = header.transactional;
-      m.checksum = detail::sha256_hex(content);
-      m.sql = std::move(content);
-      migrations.push_back(std::move(m));
+      migrations.push_back(make_migration(
+          app, parsed.name, std::move(content),
+          {.depends = std::move(header.depends), .transactional = header.transactional}));
     }
   }
   for (auto& m : migrations) {
@@ -921,7 +1054,7 @@ inline std::filesystem::path write_new_migration(const std::filesystem::path& di
                                                  const std::string& slug) {
   namespace fs = std::filesystem;
   if (auto why = validate_app_label(app); !why.empty()) throw usage_error("app '" + app + "': " + why);
-  if (slug.empty() || slug.size() > 58 || !detail::is_lower_alnum_underscore(slug))
+  if (slug.empty() || slug.size() > 58 || !grammar::is_slug(slug))
     throw usage_error("slug '" + slug + "': use 1-58 of a-z, 0-9 and _");
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
@@ -957,8 +1090,9 @@ inline std::filesystem::path write_new_migration(const std::filesystem::path& di
 //   };
 //   tenant_migrator::migration_set set = tenant_migrator::make_embedded_migration_set<app_migrations>();
 //
-// A malformed app or name, the same app/name twice, two migrations with one
-// number in an app, an unknown dependency or a dependency cycle is a
+// A malformed app, name or depends list (the rules of grammar.hpp, which a
+// migrations folder obeys too), the same app/name twice, two migrations with
+// one number in an app, an unknown dependency or a dependency cycle is a
 // compile-time error: a static_assert says which, and the template arguments
 // of the class named in the same message give the entries' positions (0-based).
 
@@ -977,7 +1111,7 @@ struct embedded_migration {
   std::string_view app;        // "users": [a-z][a-z0-9_]*, as an app folder
   std::string_view name;       // "0001_initial": NNNN_slug, as a file stem
   std::string_view sql;        // the forward script; its SHA-256 is the checksum
-  std::string_view depends{};  // "users/0001_initial, billing/0002_x", as `-- depends:`
+  std::string_view depends{};  // "users/0001_initial, billing/0002_x", read as `-- depends:` (grammar.hpp); "" for none
   bool transactional = true;   // false: like `-- transaction: off`
 };
 
@@ -985,58 +1119,25 @@ namespace detail::embedded {
 
 inline constexpr std::size_t none = static_cast<std::size_t>(-1);
 
-constexpr bool is_lower_alnum_underscore(std::string_view s) {
-  for (char c : s)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  return true;
-}
-
-constexpr bool valid_app(std::string_view app) {
-  return !app.empty() && app.size() <= 63 && app.front() >= 'a' && app.front() <= 'z' &&
-         is_lower_alnum_underscore(app);
-}
-
-// 1 for "0001_initial"; 0 when `name` is not NNNN_slug (the rules of parse_migration_filename).
-constexpr int number_of(std::string_view name) {
-  if (name.size() < 6 || name.size() > 63 || name[4] != '_' || !is_lower_alnum_underscore(name.substr(5))) return 0;
-  int number = 0;
-  for (std::size_t i = 0; i < 4; ++i) {
-    if (name[i] < '0' || name[i] > '9') return 0;
-    number = number * 10 + (name[i] - '0');
-  }
-  return number;
-}
-
-// Calls f(item) for each "app/name" of a depends list (commas and blanks separate).
-template <class F>
-constexpr void for_each_dependency(std::string_view depends, F&& f) {
-  std::size_t pos = 0;
-  while (pos < depends.size()) {
-    auto sep = depends.find_first_of(", \t\r\n", pos);
-    auto item = depends.substr(pos, sep == std::string_view::npos ? std::string_view::npos : sep - pos);
-    if (!item.empty()) f(item);
-    if (sep == std::string_view::npos) break;
-    pos = sep + 1;
-  }
-}
-
-// Position of the entry `ref` ("app/name", ".sql" optional) names, or none.
+// Position of the entry `ref` ("app/name", ".sql" optional) names, or none
+// (also when `ref` is malformed: bad_dependency_at reports those first).
 template <class List>
 constexpr std::size_t find(const List& list, std::string_view ref) {
-  if (ref.size() > 4 && ref.substr(ref.size() - 4) == ".sql") ref.remove_suffix(4);
-  auto slash = ref.find('/');
-  if (slash == std::string_view::npos) return none;
+  auto parts = grammar::parse_ref(ref);
+  if (!parts) return none;
   for (std::size_t i = 0; i < std::size(list); ++i)
-    if (list[i].app == ref.substr(0, slash) && list[i].name == ref.substr(slash + 1)) return i;
+    if (list[i].app == parts->app && list[i].name == parts->name) return i;
   return none;
 }
+
+constexpr int number_of(std::string_view name) { return grammar::migration_number(name); }
 
 // Calls f(j) for each entry j that entry i depends on: its `depends`
 // (none for an unknown one) and, as make_migration_set adds it, the previous
 // number of its app.
 template <class List, class F>
 constexpr void for_each_edge(const List& list, std::size_t i, F&& f) {
-  for_each_dependency(list[i].depends, [&](std::string_view ref) { f(find(list, ref)); });
+  grammar::for_each_dependency(list[i].depends, [&](std::string_view ref) { f(find(list, ref)); });
   std::size_t previous = none;
   for (std::size_t j = 0; j < std::size(list); ++j)
     if (list[j].app == list[i].app && number_of(list[j].name) < number_of(list[i].name) &&
@@ -1053,7 +1154,7 @@ struct pair_of_entries {
 template <class List>
 constexpr std::size_t first_bad_name(const List& list) {
   for (std::size_t i = 0; i < std::size(list); ++i)
-    if (!valid_app(list[i].app) || number_of(list[i].name) == 0) return i;
+    if (!grammar::valid_app_label(list[i].app) || number_of(list[i].name) == 0) return i;
   return none;
 }
 
@@ -1073,11 +1174,21 @@ constexpr pair_of_entries first_shared_number(const List& list) {
   return {};
 }
 
+// An entry whose `depends` is set but is not a depends list of grammar.hpp
+// (a malformed reference, or no reference at all): what `-- depends:` refuses.
+template <class List>
+constexpr std::size_t first_bad_dependency(const List& list) {
+  for (std::size_t i = 0; i < std::size(list); ++i)
+    if (!list[i].depends.empty() && !grammar::valid_depends_list(list[i].depends)) return i;
+  return none;
+}
+
 template <class List>
 constexpr std::size_t first_unknown_dependency(const List& list) {
   for (std::size_t i = 0; i < std::size(list); ++i) {
     bool unknown = false;
-    for_each_dependency(list[i].depends, [&](std::string_view ref) { unknown = unknown || find(list, ref) == none; });
+    grammar::for_each_dependency(list[i].depends,
+                                 [&](std::string_view ref) { unknown = unknown || find(list, ref) == none; });
     if (unknown) return i;
   }
   return none;
@@ -1129,6 +1240,13 @@ struct duplicate_number_at {
   static constexpr bool ok = true;
 };
 template <std::size_t Entry>
+struct bad_dependency_at {
+  static_assert(Entry == none,
+                "embedded migrations: an entry's `depends` is not a list of app/NNNN_slug separated by commas "
+                "or blanks; bad_dependency_at<I> gives the entry's position");
+  static constexpr bool ok = true;
+};
+template <std::size_t Entry>
 struct unknown_dependency_at {
   static_assert(Entry == none,
                 "embedded migrations: an entry's `depends` names a migration that is not in the list "
@@ -1158,9 +1276,11 @@ constexpr bool check_embedded_migrations() {
     constexpr auto same_number = e::first_shared_number(Migrations);
     if constexpr (same_name.first == e::none)
       static_assert(e::duplicate_number_at<same_number.first, same_number.second>::ok);
+    constexpr auto bad_dependency = e::first_bad_dependency(Migrations);
+    static_assert(e::bad_dependency_at<bad_dependency>::ok);
     constexpr auto unknown = e::first_unknown_dependency(Migrations);
-    static_assert(e::unknown_dependency_at<unknown>::ok);
-    if constexpr (same_name.first == e::none && unknown == e::none)
+    if constexpr (bad_dependency == e::none) static_assert(e::unknown_dependency_at<unknown>::ok);
+    if constexpr (same_name.first == e::none && bad_dependency == e::none && unknown == e::none)
       static_assert(e::dependency_cycle_through<e::first_in_cycle<Migrations>()>::ok);
   }
   return true;
@@ -1173,27 +1293,21 @@ inline migration_set to_migration_set(std::span<const embedded_migration> list) 
   std::vector<migration> migrations;
   std::vector<migration_problem> problems;
   for (const auto& entry : list) {
-    migration m;
-    m.app = std::string(entry.app);
-    std::string shown = m.app + "/" + std::string(entry.name) + ".sql";
+    std::string shown = std::string(entry.app) + "/" + std::string(entry.name) + ".sql";
+    if (auto why = validate_app_label(entry.app); !why.empty()) {
+      problems.push_back({shown, why});
+      continue;
+    }
     auto parsed = parse_migration_filename(std::string(entry.name) + ".sql");
-    if (auto why = validate_app_label(entry.app); !why.empty()) problems.push_back({shown, why});
     if (!parsed.error.empty() || parsed.is_down) {
       problems.push_back({shown, parsed.is_down ? "a down migration cannot be embedded as a forward one" : parsed.error});
       continue;
     }
-    m.name = parsed.name;
-    m.number = parsed.number;
-    detail::embedded::for_each_dependency(entry.depends, [&](std::string_view ref) {
-      if (auto key = parse_migration_ref(ref))
-        m.depends.push_back(*key);
-      else
-        problems.push_back({shown, "bad dependency '" + std::string(ref) + "' (expected app/NNNN_slug)"});
-    });
-    m.sql = std::string(entry.sql);
-    m.checksum = detail::sha256_hex(m.sql);
-    m.transactional = entry.transactional;
-    migrations.push_back(std::move(m));
+    migration_options options{.transactional = entry.transactional};
+    // Empty `depends` is no directive; anything else is read like `-- depends:`.
+    if (!entry.depends.empty())
+      for (auto& e : parse_depends_list(entry.depends, options.depends)) problems.push_back({shown, std::move(e)});
+    migrations.push_back(make_migration(entry.app, parsed.name, std::string(entry.sql), std::move(options)));
   }
   for (std::size_t i = 0; i < migrations.size(); ++i)
     for (std::size_t j = i + 1; j < migrations.size(); ++j)
@@ -2262,21 +2376,17 @@ inline std::vector<plan_step> make_plan(const migration_set& set, const std::vec
 #include <ctime>
 #include <string>
 
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
 namespace tenant_migrator::detail {
 
 // "2026-11-25T14:50:19.123Z"
 inline std::string iso8601_now() {
   using namespace std::chrono;
-  auto now = system_clock::now();
-  std::time_t t = system_clock::to_time_t(now);
-  auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
-  return out;
+  auto now = time_point_cast<milliseconds>(system_clock::now());
+  auto ms = now.time_since_epoch().count() % 1000;
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(system_clock::to_time_t(now)), ms);
 }
 
 }  // namespace tenant_migrator::detail

@@ -26,7 +26,7 @@ if(CONSUMER STREQUAL "find_package")
   set(prefix ${WORK_DIR}/prefix)
   run("configuring TenantMigrator for install" ${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/tenant_migrator
       ${common_args} -DCMAKE_INSTALL_PREFIX=${prefix} -DTENANT_MIGRATOR_WITH_POSTGRESQL=${WITH_POSTGRESQL}
-      -DTENANT_MIGRATOR_BUILD_TESTS=OFF -DTENANT_MIGRATOR_BUILD_EXAMPLES=OFF -DTENANT_MIGRATOR_BUILD_BENCHMARKS=OFF)
+      -DTENANT_MIGRATOR_BUILD_TESTS=OFF -DTENANT_MIGRATOR_BUILD_EXAMPLES=OFF)
   run("installing TenantMigrator" ${CMAKE_COMMAND} --install ${WORK_DIR}/tenant_migrator)
   # Header-only: the version file must accept a consumer of another pointer
   # size (ARCH_INDEPENDENT), as find_package would ask it.
@@ -40,6 +40,27 @@ if(CONSUMER STREQUAL "find_package")
   endif()
   if(NOT EXISTS ${prefix}/include/tenant_migrator/tenant_migrator.hpp)
     message(FATAL_ERROR "the headers were not installed under ${prefix}/include")
+  endif()
+  if(NOT EXISTS ${prefix}/include/tenant_migrator_single/tenant_migrator/tenant_migrator.hpp)
+    message(FATAL_ERROR "the single headers were not installed under ${prefix}/include/tenant_migrator_single")
+  endif()
+  # Consumers pay for what they use: with SQLite3 made unfindable, a consumer of
+  # one other component configures (find_package_components/ checks that it
+  # got that component alone), and one that asks for sqlite fails, naming SQLite3.
+  if(WITH_POSTGRESQL)
+    set(other_component postgresql)
+  else()
+    set(other_component json)
+  endif()
+  set(components_args ${common_args} -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_DISABLE_FIND_PACKAGE_SQLite3=ON)
+  run("configuring a ${other_component}-only consumer without SQLite3" ${CMAKE_COMMAND}
+      -S ${CMAKE_CURRENT_LIST_DIR}/find_package_components -B ${WORK_DIR}/components_${other_component}
+      ${components_args} -DCOMPONENT=${other_component})
+  execute_process(COMMAND ${CMAKE_COMMAND} -S ${CMAKE_CURRENT_LIST_DIR}/find_package_components
+                          -B ${WORK_DIR}/components_sqlite ${components_args} -DCOMPONENT=sqlite
+                  RESULT_VARIABLE status OUTPUT_VARIABLE output ERROR_VARIABLE output)
+  if(status EQUAL 0 OR NOT output MATCHES "component 'sqlite' needs SQLite3, which was not found")
+    message(FATAL_ERROR "${CONSUMER}: COMPONENTS sqlite without SQLite3 must fail naming SQLite3 (${status}):\n${output}")
   endif()
   # Only the prefix: the consumer must not see the source tree.
   set(consumer_args -DCMAKE_PREFIX_PATH=${prefix} -DEXPECT_POSTGRESQL=${WITH_POSTGRESQL})

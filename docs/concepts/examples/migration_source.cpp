@@ -25,15 +25,9 @@ tmig::migration_set load_bundle(const std::map<std::string, std::string>& files)
     }
     const auto header = tmig::parse_migration_header(content);  // -- depends:, -- transaction:
     for (const auto& e : header.errors) problems.push_back({path, e});
-    tmig::migration m;
-    m.app = path.substr(0, slash);
-    m.name = parsed.name;
-    m.number = parsed.number;
-    m.sql = content;
-    m.depends = header.depends;
-    m.transactional = header.transactional;
-    m.checksum = tmig::detail::sha256_hex(content);  // what a folder of the same files would record
-    migrations.push_back(std::move(m));
+    // Number and checksum computed as a folder of the same files would record them.
+    migrations.push_back(tmig::make_migration(path.substr(0, slash), parsed.name, content,
+                                              {.depends = header.depends, .transactional = header.transactional}));
   }
   // Throws migration_set_error listing every problem; else the set in application order.
   return tmig::make_migration_set(std::move(migrations), std::move(problems));

@@ -10,9 +10,9 @@
 #include <system_error>
 #include <vector>
 
-#include "../detail/sha256.hpp"
 #include "../detail/utf8.hpp"
 #include "../errors.hpp"
+#include "make_migration.hpp"
 #include "migration_file.hpp"
 #include "migration_set.hpp"
 
@@ -97,15 +97,9 @@ inline migration_set load_migration_directory(const std::filesystem::path& dir) 
         downs[app + "/" + parsed.name] = std::move(content);
         continue;
       }
-      migration m;
-      m.app = app;
-      m.name = parsed.name;
-      m.number = parsed.number;
-      m.depends = std::move(header.depends);
-      m.transactional = header.transactional;
-      m.checksum = detail::sha256_hex(content);
-      m.sql = std::move(content);
-      migrations.push_back(std::move(m));
+      migrations.push_back(make_migration(
+          app, parsed.name, std::move(content),
+          {.depends = std::move(header.depends), .transactional = header.transactional}));
     }
   }
   for (auto& m : migrations) {

@@ -7,8 +7,9 @@
 //   };
 //   tenant_migrator::migration_set set = tenant_migrator::make_embedded_migration_set<app_migrations>();
 //
-// A malformed app or name, the same app/name twice, two migrations with one
-// number in an app, an unknown dependency or a dependency cycle is a
+// A malformed app, name or depends list (the rules of grammar.hpp, which a
+// migrations folder obeys too), the same app/name twice, two migrations with
+// one number in an app, an unknown dependency or a dependency cycle is a
 // compile-time error: a static_assert says which, and the template arguments
 // of the class named in the same message give the entries' positions (0-based).
 #pragma once
@@ -21,9 +22,10 @@
 #include <string_view>
 #include <vector>
 
-#include "../detail/sha256.hpp"
 #include "../errors.hpp"
 #include "../model/migration.hpp"
+#include "grammar.hpp"
+#include "make_migration.hpp"
 #include "migration_file.hpp"
 #include "migration_set.hpp"
 
@@ -33,7 +35,7 @@ struct embedded_migration {
   std::string_view app;        // "users": [a-z][a-z0-9_]*, as an app folder
   std::string_view name;       // "0001_initial": NNNN_slug, as a file stem
   std::string_view sql;        // the forward script; its SHA-256 is the checksum
-  std::string_view depends{};  // "users/0001_initial, billing/0002_x", as `-- depends:`
+  std::string_view depends{};  // "users/0001_initial, billing/0002_x", read as `-- depends:` (grammar.hpp); "" for none
   bool transactional = true;   // false: like `-- transaction: off`
 };
 
@@ -41,58 +43,25 @@ namespace detail::embedded {
 
 inline constexpr std::size_t none = static_cast<std::size_t>(-1);
 
-constexpr bool is_lower_alnum_underscore(std::string_view s) {
-  for (char c : s)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  return true;
-}
-
-constexpr bool valid_app(std::string_view app) {
-  return !app.empty() && app.size() <= 63 && app.front() >= 'a' && app.front() <= 'z' &&
-         is_lower_alnum_underscore(app);
-}
-
-// 1 for "0001_initial"; 0 when `name` is not NNNN_slug (the rules of parse_migration_filename).
-constexpr int number_of(std::string_view name) {
-  if (name.size() < 6 || name.size() > 63 || name[4] != '_' || !is_lower_alnum_underscore(name.substr(5))) return 0;
-  int number = 0;
-  for (std::size_t i = 0; i < 4; ++i) {
-    if (name[i] < '0' || name[i] > '9') return 0;
-    number = number * 10 + (name[i] - '0');
-  }
-  return number;
-}
-
-// Calls f(item) for each "app/name" of a depends list (commas and blanks separate).
-template <class F>
-constexpr void for_each_dependency(std::string_view depends, F&& f) {
-  std::size_t pos = 0;
-  while (pos < depends.size()) {
-    auto sep = depends.find_first_of(", \t\r\n", pos);
-    auto item = depends.substr(pos, sep == std::string_view::npos ? std::string_view::npos : sep - pos);
-    if (!item.empty()) f(item);
-    if (sep == std::string_view::npos) break;
-    pos = sep + 1;
-  }
-}
-
-// Position of the entry `ref` ("app/name", ".sql" optional) names, or none.
+// Position of the entry `ref` ("app/name", ".sql" optional) names, or none
+// (also when `ref` is malformed: bad_dependency_at reports those first).
 template <class List>
 constexpr std::size_t find(const List& list, std::string_view ref) {
-  if (ref.size() > 4 && ref.substr(ref.size() - 4) == ".sql") ref.remove_suffix(4);
-  auto slash = ref.find('/');
-  if (slash == std::string_view::npos) return none;
+  auto parts = grammar::parse_ref(ref);
+  if (!parts) return none;
   for (std::size_t i = 0; i < std::size(list); ++i)
-    if (list[i].app == ref.substr(0, slash) && list[i].name == ref.substr(slash + 1)) return i;
+    if (list[i].app == parts->app && list[i].name == parts->name) return i;
   return none;
 }
+
+constexpr int number_of(std::string_view name) { return grammar::migration_number(name); }
 
 // Calls f(j) for each entry j that entry i depends on: its `depends`
 // (none for an unknown one) and, as make_migration_set adds it, the previous
 // number of its app.
 template <class List, class F>
 constexpr void for_each_edge(const List& list, std::size_t i, F&& f) {
-  for_each_dependency(list[i].depends, [&](std::string_view ref) { f(find(list, ref)); });
+  grammar::for_each_dependency(list[i].depends, [&](std::string_view ref) { f(find(list, ref)); });
   std::size_t previous = none;
   for (std::size_t j = 0; j < std::size(list); ++j)
     if (list[j].app == list[i].app && number_of(list[j].name) < number_of(list[i].name) &&
@@ -109,7 +78,7 @@ struct pair_of_entries {
 template <class List>
 constexpr std::size_t first_bad_name(const List& list) {
   for (std::size_t i = 0; i < std::size(list); ++i)
-    if (!valid_app(list[i].app) || number_of(list[i].name) == 0) return i;
+    if (!grammar::valid_app_label(list[i].app) || number_of(list[i].name) == 0) return i;
   return none;
 }
 
@@ -129,11 +98,21 @@ constexpr pair_of_entries first_shared_number(const List& list) {
   return {};
 }
 
+// An entry whose `depends` is set but is not a depends list of grammar.hpp
+// (a malformed reference, or no reference at all): what `-- depends:` refuses.
+template <class List>
+constexpr std::size_t first_bad_dependency(const List& list) {
+  for (std::size_t i = 0; i < std::size(list); ++i)
+    if (!list[i].depends.empty() && !grammar::valid_depends_list(list[i].depends)) return i;
+  return none;
+}
+
 template <class List>
 constexpr std::size_t first_unknown_dependency(const List& list) {
   for (std::size_t i = 0; i < std::size(list); ++i) {
     bool unknown = false;
-    for_each_dependency(list[i].depends, [&](std::string_view ref) { unknown = unknown || find(list, ref) == none; });
+    grammar::for_each_dependency(list[i].depends,
+                                 [&](std::string_view ref) { unknown = unknown || find(list, ref) == none; });
     if (unknown) return i;
   }
   return none;
@@ -185,6 +164,13 @@ struct duplicate_number_at {
   static constexpr bool ok = true;
 };
 template <std::size_t Entry>
+struct bad_dependency_at {
+  static_assert(Entry == none,
+                "embedded migrations: an entry's `depends` is not a list of app/NNNN_slug separated by commas "
+                "or blanks; bad_dependency_at<I> gives the entry's position");
+  static constexpr bool ok = true;
+};
+template <std::size_t Entry>
 struct unknown_dependency_at {
   static_assert(Entry == none,
                 "embedded migrations: an entry's `depends` names a migration that is not in the list "
@@ -214,9 +200,11 @@ constexpr bool check_embedded_migrations() {
     constexpr auto same_number = e::first_shared_number(Migrations);
     if constexpr (same_name.first == e::none)
       static_assert(e::duplicate_number_at<same_number.first, same_number.second>::ok);
+    constexpr auto bad_dependency = e::first_bad_dependency(Migrations);
+    static_assert(e::bad_dependency_at<bad_dependency>::ok);
     constexpr auto unknown = e::first_unknown_dependency(Migrations);
-    static_assert(e::unknown_dependency_at<unknown>::ok);
-    if constexpr (same_name.first == e::none && unknown == e::none)
+    if constexpr (bad_dependency == e::none) static_assert(e::unknown_dependency_at<unknown>::ok);
+    if constexpr (same_name.first == e::none && bad_dependency == e::none && unknown == e::none)
       static_assert(e::dependency_cycle_through<e::first_in_cycle<Migrations>()>::ok);
   }
   return true;
@@ -229,27 +217,21 @@ inline migration_set to_migration_set(std::span<const embedded_migration> list) 
   std::vector<migration> migrations;
   std::vector<migration_problem> problems;
   for (const auto& entry : list) {
-    migration m;
-    m.app = std::string(entry.app);
-    std::string shown = m.app + "/" + std::string(entry.name) + ".sql";
+    std::string shown = std::string(entry.app) + "/" + std::string(entry.name) + ".sql";
+    if (auto why = validate_app_label(entry.app); !why.empty()) {
+      problems.push_back({shown, why});
+      continue;
+    }
     auto parsed = parse_migration_filename(std::string(entry.name) + ".sql");
-    if (auto why = validate_app_label(entry.app); !why.empty()) problems.push_back({shown, why});
     if (!parsed.error.empty() || parsed.is_down) {
       problems.push_back({shown, parsed.is_down ? "a down migration cannot be embedded as a forward one" : parsed.error});
       continue;
     }
-    m.name = parsed.name;
-    m.number = parsed.number;
-    detail::embedded::for_each_dependency(entry.depends, [&](std::string_view ref) {
-      if (auto key = parse_migration_ref(ref))
-        m.depends.push_back(*key);
-      else
-        problems.push_back({shown, "bad dependency '" + std::string(ref) + "' (expected app/NNNN_slug)"});
-    });
-    m.sql = std::string(entry.sql);
-    m.checksum = detail::sha256_hex(m.sql);
-    m.transactional = entry.transactional;
-    migrations.push_back(std::move(m));
+    migration_options options{.transactional = entry.transactional};
+    // Empty `depends` is no directive; anything else is read like `-- depends:`.
+    if (!entry.depends.empty())
+      for (auto& e : parse_depends_list(entry.depends, options.depends)) problems.push_back({shown, std::move(e)});
+    migrations.push_back(make_migration(entry.app, parsed.name, std::string(entry.sql), std::move(options)));
   }
   for (std::size_t i = 0; i < migrations.size(); ++i)
     for (std::size_t j = i + 1; j < migrations.size(); ++j)

@@ -8,15 +8,11 @@
 #include <vector>
 
 #include "../model/migration.hpp"
+#include "grammar.hpp"
 
 namespace tenant_migrator {
 
 namespace detail {
-inline bool is_lower_alnum_underscore(std::string_view s) {
-  for (char c : s)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  return true;
-}
 inline std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
@@ -26,10 +22,7 @@ inline std::string_view trim(std::string_view s) {
 
 // Empty when `app` is a valid app label ([a-z][a-z0-9_]*, at most 63), else why not.
 inline std::string validate_app_label(std::string_view app) {
-  if (app.empty() || app.size() > 63 || !(app.front() >= 'a' && app.front() <= 'z') ||
-      !detail::is_lower_alnum_underscore(app))
-    return "app folder name must match [a-z][a-z0-9_]* (at most 63 characters)";
-  return {};
+  return grammar::valid_app_label(app) ? std::string() : std::string(grammar::app_label_rule);
 }
 
 struct migration_filename {
@@ -40,7 +33,7 @@ struct migration_filename {
 };
 
 // "0001_initial.sql" -> {1, "0001_initial"}; "0001_initial.down.sql" -> is_down.
-// Exactly four digits, '_', then a slug of [a-z0-9_]; at most 63 characters before ".sql".
+// The stem is a migration name of grammar.hpp: NNNN_slug, at most 63 characters.
 inline migration_filename parse_migration_filename(std::string_view filename) {
   migration_filename r;
   constexpr std::string_view expected = "expected NNNN_slug.sql or NNNN_slug.down.sql (slug: a-z, 0-9, _)";
@@ -54,40 +47,38 @@ inline migration_filename parse_migration_filename(std::string_view filename) {
     r.error = std::string("not a migration file name: ") + std::string(expected);
     return r;
   }
-  if (stem.size() < 6 || stem.size() > 63 || stem[4] != '_') {
-    r.error = std::string("badly named migration file: ") + std::string(expected);
+  if (auto why = grammar::migration_name_error(stem); !why.empty()) {
+    // A file name is shown with its extension, so the rule is worded for one.
+    r.error = "badly named migration file: " + std::string(why == grammar::migration_number_rule ? why : expected);
     return r;
   }
-  for (std::size_t i = 0; i < 4; ++i)
-    if (stem[i] < '0' || stem[i] > '9') {
-      r.error = std::string("badly named migration file: ") + std::string(expected);
-      return r;
-    }
-  if (!detail::is_lower_alnum_underscore(stem.substr(5))) {
-    r.error = std::string("badly named migration file: ") + std::string(expected);
-    return r;
-  }
-  r.number = (stem[0] - '0') * 1000 + (stem[1] - '0') * 100 + (stem[2] - '0') * 10 + (stem[3] - '0');
-  if (r.number == 0) {
-    r.error = "badly named migration file: numbers start at 0001";
-    return r;
-  }
+  r.number = grammar::migration_number(stem);
   r.name = std::string(stem);
   return r;
 }
 
-// "products/0001_initial" (".sql" optional) -> key; nullopt if malformed.
+// "products/0001_initial" (".sql" optional, blanks around it ignored) -> key;
+// nullopt if malformed.
 inline std::optional<migration_key> parse_migration_ref(std::string_view ref) {
-  ref = detail::trim(ref);
-  if (ref.size() > 4 && ref.substr(ref.size() - 4) == ".sql") ref.remove_suffix(4);
-  auto slash = ref.find('/');
-  if (slash == std::string_view::npos) return std::nullopt;
-  auto app = ref.substr(0, slash);
-  auto name = ref.substr(slash + 1);
-  if (!validate_app_label(app).empty()) return std::nullopt;
-  auto parsed = parse_migration_filename(std::string(name) + ".sql");
-  if (!parsed.error.empty() || parsed.is_down) return std::nullopt;
-  return migration_key{std::string(app), std::string(name)};
+  auto parts = grammar::parse_ref(detail::trim(ref));
+  if (!parts) return std::nullopt;
+  return migration_key{std::string(parts->app), std::string(parts->name)};
+}
+
+// The problems of a depends list (`-- depends:` or an embedded entry's
+// `depends`) as one-line messages, its well-formed references appended to `out`.
+inline std::vector<std::string> parse_depends_list(std::string_view list, std::vector<migration_key>& out) {
+  std::vector<std::string> errors;
+  auto count = grammar::for_each_dependency(list, [&](std::string_view item) {
+    // grammar::parse_ref, not parse_migration_ref: that one trims '\r' too,
+    // which the compile-time checks of an embedded list would not.
+    if (auto ref = grammar::parse_ref(item))
+      out.push_back({std::string(ref->app), std::string(ref->name)});
+    else
+      errors.push_back("bad dependency '" + std::string(item) + "' (expected app/NNNN_slug)");
+  });
+  if (count == 0) errors.push_back("'-- depends:' names no migration");
+  return errors;
 }
 
 struct migration_header {
@@ -98,7 +89,7 @@ struct migration_header {
 };
 
 // Reads the directives in the leading comment block of a migration:
-//   -- depends: products/0001_initial, billing/0002_x   (any number of lines)
+//   -- depends: products/0001_initial, billing/0002_x   (any number of lines; list rule in grammar.hpp)
 //   -- transaction: off                                  (on | off; default on)
 // Other comments are ignored. Directives after the first SQL line are not read.
 inline migration_header parse_migration_header(std::string_view content) {
@@ -119,20 +110,7 @@ inline migration_header parse_migration_header(std::string_view content) {
     auto key = detail::trim(body.substr(0, colon));
     auto value = detail::trim(body.substr(colon + 1));
     if (key == "depends") {
-      std::size_t p = 0;
-      while (p <= value.size()) {
-        auto sep = value.find_first_of(", ", p);
-        auto item = detail::trim(value.substr(p, sep == std::string_view::npos ? std::string_view::npos : sep - p));
-        if (!item.empty()) {
-          if (auto ref = parse_migration_ref(item))
-            h.depends.push_back(*ref);
-          else
-            h.errors.push_back("bad dependency '" + std::string(item) + "' (expected app/NNNN_slug)");
-        }
-        if (sep == std::string_view::npos) break;
-        p = sep + 1;
-      }
-      if (value.empty()) h.errors.push_back("'-- depends:' names no migration");
+      for (auto& e : parse_depends_list(value, h.depends)) h.errors.push_back(std::move(e));
     } else if (key == "transaction") {
       if (value == "off")
         h.transactional = false;

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "../errors.hpp"
+#include "grammar.hpp"
 #include "migration_file.hpp"
 
 namespace tenant_migrator {
@@ -19,7 +20,7 @@ inline std::filesystem::path write_new_migration(const std::filesystem::path& di
                                                  const std::string& slug) {
   namespace fs = std::filesystem;
   if (auto why = validate_app_label(app); !why.empty()) throw usage_error("app '" + app + "': " + why);
-  if (slug.empty() || slug.size() > 58 || !detail::is_lower_alnum_underscore(slug))
+  if (slug.empty() || slug.size() > 58 || !grammar::is_slug(slug))
     throw usage_error("slug '" + slug + "': use 1-58 of a-z, 0-9 and _");
   std::error_code ec;
   if (!fs::is_directory(dir, ec))

@@ -8,6 +8,7 @@
 // master file's folder. connect() never creates a file: a missing tenant
 // database is an error; create_database() provisions one.
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <chrono>
@@ -77,7 +78,7 @@ class SqliteConnection {
     if (sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK) fail(0);
     std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, &sqlite3_finalize);
     for (std::size_t i = 0; i < params.size(); ++i) {
-      std::string name = "$" + std::to_string(i + 1);
+      std::string name = fmt::format("${}", i + 1);
       int index = sqlite3_bind_parameter_index(stmt.get(), name.c_str());
       if (index == 0) continue;
       if (sqlite3_bind_text(stmt.get(), index, params[i].data(), static_cast<int>(params[i].size()),
@@ -143,7 +144,7 @@ class SqliteConnection {
   }
   [[noreturn]] void fail(int line) const {
     std::string message = sqlite3_errmsg(db_.get());
-    if (line > 0) message += " (line " + std::to_string(line) + ")";
+    if (line > 0) message += fmt::format(" (line {})", line);
     throw database_error(message, {}, line);
   }
 
