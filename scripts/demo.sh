@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-bash scripts/build.sh -DTENANT_MIGRATOR_BUILD_TESTS=OFF -DTENANT_MIGRATOR_BUILD_BENCHMARKS=OFF >/dev/null
+bash scripts/build.sh -DTENANT_MIGRATOR_BUILD_TESTS=OFF >/dev/null
 ./build/examples/manage demo demo >/dev/null
 echo "$ manage migratealltenants --master sqlite:demo/master.db --migrations demo/migrations"
 exec ./build/examples/manage migratealltenants --master sqlite:demo/master.db --migrations demo/migrations

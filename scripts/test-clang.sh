@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 CXX=clang++ cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Debug -DTENANT_MIGRATOR_WERROR=ON \
-  -DTENANT_MIGRATOR_BUILD_BENCHMARKS=OFF "${launcher[@]}" >build-clang.configure.log 2>&1 ||
+  "${launcher[@]}" >build-clang.configure.log 2>&1 ||
   { cat build-clang.configure.log >&2; exit 1; }
 cmake --build build-clang --parallel "${TENANT_MIGRATOR_JOBS:-2}" --target test_core test_sqlite test_postgresql manage
 ./build-clang/tests/test_core

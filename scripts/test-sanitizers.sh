@@ -13,7 +13,7 @@ build_dir=${TENANT_MIGRATOR_ASAN_BUILD_DIR:-build-asan}
 # ccache hits from any clone folder (CI clones into a new one each time).
 export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
 TENANT_MIGRATOR_BUILD_DIR=$build_dir bash scripts/build.sh -DTENANT_MIGRATOR_BUILD_TESTS=ON \
-  -DTENANT_MIGRATOR_SANITIZE=ON -DTENANT_MIGRATOR_BUILD_BENCHMARKS=OFF
+  -DTENANT_MIGRATOR_SANITIZE=ON
 
 # The option must really reach the binaries: manage and every executable the tests
 # build must load the ASan and UBSan runtimes. (Not checked: the nested builds of the

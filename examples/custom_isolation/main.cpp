@@ -125,7 +125,7 @@ int main() {
   catalog.ensure_table();
   sqlite.create_database((dir / "shared.db").string());
   for (const char* id : {"acme", "big-co", "globex"})
-    catalog.add_tenant({id, id, tmig::isolation_kind::database, "shared.db", tmig::tenant_status::active, {}});
+    catalog.add_tenant(tmig::tenant::database(id, "shared.db", id));
 
   const auto migrations = tmig::load_migration_directory(dir / "migrations");
   using Migrator = tmig::TenantMigrator<TablePrefixPerTenant, tmig::FreshConnectionPerTenant<PrefixedSqliteAdapter>,

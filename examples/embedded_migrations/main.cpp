@@ -51,7 +51,7 @@ int main() {
   tmig::SqlCatalog catalog(adapter.connect_or_create(master));
   catalog.ensure_table();
   for (const char* id : {"acme", "globex"}) {
-    tmig::tenant t{id, id, tmig::isolation_kind::database, std::string(id) + ".db", tmig::tenant_status::active, {}};
+    tmig::tenant t = tmig::tenant::database(id, std::string(id) + ".db", id);
     catalog.add_tenant(t);
     adapter.create_database(adapter.tenant_database_location(master, t.location));
   }

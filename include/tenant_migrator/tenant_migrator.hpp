@@ -12,6 +12,8 @@
 #include "model/plan.hpp"
 #include "model/results.hpp"
 #include "model/selection.hpp"
+#include "migrations/grammar.hpp"
+#include "migrations/make_migration.hpp"
 #include "migrations/migration_file.hpp"
 #include "migrations/migration_set.hpp"
 #include "migrations/directory_source.hpp"

@@ -245,11 +245,14 @@ class migration_set {
     for (std::size_t i = 0; i < ordered_.size(); ++i) index_.emplace(ordered_[i].key(), i);
   }
 
-  const std::vector<migration>& ordered() const noexcept { return ordered_; }
+  // Not on a temporary set: the reference would dangle (make_...().ordered()).
+  const std::vector<migration>& ordered() const& noexcept { return ordered_; }
+  const std::vector<migration>& ordered() const&& = delete;
   std::size_t size() const noexcept { return ordered_.size(); }
   bool empty() const noexcept { return ordered_.empty(); }
 
-  const migration* find(const migration_key& key) const {
+  const migration* find(const migration_key& key) const&& = delete;
+  const migration* find(const migration_key& key) const& {
     auto it = index_.find(key);
     return it == index_.end() ? nullptr : &ordered_[it->second];
   }
@@ -418,15 +421,6 @@ struct tenant_selection {
 };
 
 }  // namespace tenant_migrator
-// ---- migrations/migration_file.hpp ----
-// Parsing one migration file: its name and its header directives.
-// Pure functions over strings, so they can be fuzzed (tests/fuzz).
-
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
 // ---- migrations/grammar.hpp ----
 // The one grammar of migration names, shared by every migration source: the
 // folder reader (migration_file.hpp, directory_source.hpp), the compile-time
@@ -533,6 +527,134 @@ constexpr bool valid_depends_list(std::string_view list) {
 }
 
 }  // namespace tenant_migrator::grammar
+// ---- migrations/make_migration.hpp ----
+// make_migration: one migration built in code, for a migration source of your
+// own (docs/concepts/migration-source.md). It computes what a folder reader
+// would (number, checksum) and refuses what a folder would refuse (grammar.hpp).
+//
+//   auto m = tenant_migrator::make_migration("users", "0001_initial", "CREATE TABLE users (id INTEGER);");
+//   auto n = tenant_migrator::make_migration("users", "0002_email", "ALTER TABLE users ADD email TEXT;",
+//                                            {.down_sql = "ALTER TABLE users DROP email;",
+//                                             .depends = {{"billing", "0001_initial"}}});
+//
+// Whether the dependencies exist, and the order, are the set's to check:
+// pass the migrations to make_migration_set (migration_set.hpp).
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// ---- detail/sha256.hpp ----
+// SHA-256 (FIPS 180-4), used for migration checksums. Small and dependency-free
+// so that the core needs no crypto library.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace tenant_migrator::detail {
+
+inline std::string sha256_hex(std::string_view data) {
+  static constexpr std::array<std::uint32_t, 64> k = {
+      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+      0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+      0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+      0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+      0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+      0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+      0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+      0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+  std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  auto rotr = [](std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
+
+  std::string msg(data);
+  const std::uint64_t bit_length = static_cast<std::uint64_t>(data.size()) * 8;
+  msg.push_back(static_cast<char>(0x80));
+  while (msg.size() % 64 != 56) msg.push_back('\0');
+  for (int i = 7; i >= 0; --i) msg.push_back(static_cast<char>((bit_length >> (i * 8)) & 0xff));
+
+  for (std::size_t chunk = 0; chunk < msg.size(); chunk += 64) {
+    std::array<std::uint32_t, 64> w{};
+    for (std::size_t i = 0; i < 16; ++i) {
+      auto byte = [&](std::size_t j) { return static_cast<std::uint32_t>(static_cast<unsigned char>(msg[chunk + i * 4 + j])); };
+      w[i] = (byte(0) << 24) | (byte(1) << 16) | (byte(2) << 8) | byte(3);
+    }
+    for (std::size_t i = 16; i < 64; ++i) {
+      std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+      std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    auto v = h;
+    for (std::size_t i = 0; i < 64; ++i) {
+      std::uint32_t s1 = rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25);
+      std::uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
+      std::uint32_t t1 = v[7] + s1 + ch + k[i] + w[i];
+      std::uint32_t s0 = rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22);
+      std::uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
+      std::uint32_t t2 = s0 + maj;
+      v = {t1 + t2, v[0], v[1], v[2], v[3] + t1, v[4], v[5], v[6]};
+    }
+    for (std::size_t i = 0; i < 8; ++i) h[i] += v[i];
+  }
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(64);
+  for (auto word : h)
+    for (int shift = 28; shift >= 0; shift -= 4) out.push_back(hex[(word >> shift) & 0xf]);
+  return out;
+}
+
+}  // namespace tenant_migrator::detail
+
+namespace tenant_migrator {
+
+// What a migration file says besides its SQL: its .down.sql companion and its
+// header directives (`-- depends:`, `-- transaction:`).
+struct migration_options {
+  std::optional<std::string> down_sql{};
+  std::vector<migration_key> depends{};
+  bool transactional = true;
+};
+
+// Throws usage_error naming the culprit when `app`, `name` or a dependency
+// breaks the grammar of migration names.
+inline migration make_migration(std::string_view app, std::string_view name, std::string sql,
+                                migration_options options = {}) {
+  if (!grammar::valid_app_label(app))
+    throw usage_error("make_migration: app '" + std::string(app) + "': " + std::string(grammar::app_label_rule));
+  if (auto why = grammar::migration_name_error(name); !why.empty())
+    throw usage_error("make_migration: name '" + std::string(name) + "' (app '" + std::string(app) +
+                      "'): " + std::string(why));
+  for (const auto& dep : options.depends)
+    if (!grammar::valid_app_label(dep.app) || grammar::migration_number(dep.name) == 0)
+      throw usage_error("make_migration: " + std::string(app) + "/" + std::string(name) + ": bad dependency '" +
+                        dep.str() + "' (expected app/NNNN_slug)");
+  migration m;
+  m.app = std::string(app);
+  m.name = std::string(name);
+  m.number = grammar::migration_number(name);
+  m.checksum = detail::sha256_hex(sql);
+  m.sql = std::move(sql);
+  m.down_sql = std::move(options.down_sql);
+  m.depends = std::move(options.depends);
+  m.transactional = options.transactional;
+  return m;
+}
+
+}  // namespace tenant_migrator
+// ---- migrations/migration_file.hpp ----
+// Parsing one migration file: its name and its header directives.
+// Pure functions over strings, so they can be fuzzed (tests/fuzz).
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
 
 namespace tenant_migrator {
 
@@ -816,125 +938,6 @@ inline std::size_t first_invalid_utf8(std::string_view s) noexcept {
 }
 
 }  // namespace tenant_migrator::detail
-// ---- migrations/make_migration.hpp ----
-// make_migration: one migration built in code, for a migration source of your
-// own (docs/concepts/migration-source.md). It computes what a folder reader
-// would (number, checksum) and refuses what a folder would refuse (grammar.hpp).
-//
-//   auto m = tenant_migrator::make_migration("users", "0001_initial", "CREATE TABLE users (id INTEGER);");
-//   auto n = tenant_migrator::make_migration("users", "0002_email", "ALTER TABLE users ADD email TEXT;",
-//                                            {.down_sql = "ALTER TABLE users DROP email;",
-//                                             .depends = {{"billing", "0001_initial"}}});
-//
-// Whether the dependencies exist, and the order, are the set's to check:
-// pass the migrations to make_migration_set (migration_set.hpp).
-
-#include <optional>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-// ---- detail/sha256.hpp ----
-// SHA-256 (FIPS 180-4), used for migration checksums. Small and dependency-free
-// so that the core needs no crypto library.
-
-#include <array>
-#include <cstdint>
-#include <string>
-#include <string_view>
-
-namespace tenant_migrator::detail {
-
-inline std::string sha256_hex(std::string_view data) {
-  static constexpr std::array<std::uint32_t, 64> k = {
-      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-      0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-      0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-      0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-      0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-      0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-      0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-      0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-  std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  auto rotr = [](std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
-
-  std::string msg(data);
-  const std::uint64_t bit_length = static_cast<std::uint64_t>(data.size()) * 8;
-  msg.push_back(static_cast<char>(0x80));
-  while (msg.size() % 64 != 56) msg.push_back('\0');
-  for (int i = 7; i >= 0; --i) msg.push_back(static_cast<char>((bit_length >> (i * 8)) & 0xff));
-
-  for (std::size_t chunk = 0; chunk < msg.size(); chunk += 64) {
-    std::array<std::uint32_t, 64> w{};
-    for (std::size_t i = 0; i < 16; ++i) {
-      auto byte = [&](std::size_t j) { return static_cast<std::uint32_t>(static_cast<unsigned char>(msg[chunk + i * 4 + j])); };
-      w[i] = (byte(0) << 24) | (byte(1) << 16) | (byte(2) << 8) | byte(3);
-    }
-    for (std::size_t i = 16; i < 64; ++i) {
-      std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-      std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    auto v = h;
-    for (std::size_t i = 0; i < 64; ++i) {
-      std::uint32_t s1 = rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25);
-      std::uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
-      std::uint32_t t1 = v[7] + s1 + ch + k[i] + w[i];
-      std::uint32_t s0 = rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22);
-      std::uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-      std::uint32_t t2 = s0 + maj;
-      v = {t1 + t2, v[0], v[1], v[2], v[3] + t1, v[4], v[5], v[6]};
-    }
-    for (std::size_t i = 0; i < 8; ++i) h[i] += v[i];
-  }
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(64);
-  for (auto word : h)
-    for (int shift = 28; shift >= 0; shift -= 4) out.push_back(hex[(word >> shift) & 0xf]);
-  return out;
-}
-
-}  // namespace tenant_migrator::detail
-
-namespace tenant_migrator {
-
-// What a migration file says besides its SQL: its .down.sql companion and its
-// header directives (`-- depends:`, `-- transaction:`).
-struct migration_options {
-  std::optional<std::string> down_sql{};
-  std::vector<migration_key> depends{};
-  bool transactional = true;
-};
-
-// Throws usage_error naming the culprit when `app`, `name` or a dependency
-// breaks the grammar of migration names.
-inline migration make_migration(std::string_view app, std::string_view name, std::string sql,
-                                migration_options options = {}) {
-  if (!grammar::valid_app_label(app))
-    throw usage_error("make_migration: app '" + std::string(app) + "': " + std::string(grammar::app_label_rule));
-  if (auto why = grammar::migration_name_error(name); !why.empty())
-    throw usage_error("make_migration: name '" + std::string(name) + "' (app '" + std::string(app) +
-                      "'): " + std::string(why));
-  for (const auto& dep : options.depends)
-    if (!grammar::valid_app_label(dep.app) || grammar::migration_number(dep.name) == 0)
-      throw usage_error("make_migration: " + std::string(app) + "/" + std::string(name) + ": bad dependency '" +
-                        dep.str() + "' (expected app/NNNN_slug)");
-  migration m;
-  m.app = std::string(app);
-  m.name = std::string(name);
-  m.number = grammar::migration_number(name);
-  m.checksum = detail::sha256_hex(sql);
-  m.sql = std::move(sql);
-  m.down_sql = std::move(options.down_sql);
-  m.depends = std::move(options.depends);
-  m.transactional = options.transactional;
-  return m;
-}
-
-}  // namespace tenant_migrator
 
 namespace tenant_migrator {
 

@@ -47,17 +47,12 @@ int main() {
   for (const char* id : {"globex", "acme", "initech"}) {
     const auto location = (dir / (std::string(id) + ".db")).string();  // absolute: no master to be relative to
     adapter.create_database(location);
-    configured.push_back({id, id, tmig::isolation_kind::database, location, tmig::tenant_status::active, {}});
+    configured.push_back(tmig::tenant::database(id, location, id));
   }
   configured.back().status = tmig::tenant_status::disabled;  // initech: left alone
   ConfiguredCatalog catalog(configured);
 
-  tmig::migration m;
-  m.app = "notes";
-  m.name = "0001_initial";
-  m.number = 1;
-  m.sql = "CREATE TABLE notes (id INTEGER PRIMARY KEY);";
-  m.checksum = tmig::detail::sha256_hex(m.sql);
+  const tmig::migration m = tmig::make_migration("notes", "0001_initial", "CREATE TABLE notes (id INTEGER PRIMARY KEY);");
 
   tmig::TenantMigrator<tmig::DatabasePerTenant, tmig::FreshConnectionPerTenant<tmig::SqliteAdapter>, tmig::NullReporter>
       migrator;

@@ -62,16 +62,11 @@ int main() {
   std::string pattern = (std::filesystem::temp_directory_path() / "database_adapter_XXXXXX").string();
   if (!::mkdtemp(pattern.data())) return 1;
   const std::filesystem::path dir = pattern;
-  const tmig::tenant acme{"acme", "Acme", tmig::isolation_kind::database, "acme.db", tmig::tenant_status::active, {}};
+  const tmig::tenant acme = tmig::tenant::database("acme", "acme.db", "Acme");
   tmig::SqliteAdapter{}.create_database((dir / "acme.db").string());
 
   std::vector<std::string> log;
-  tmig::migration m;
-  m.app = "notes";
-  m.name = "0001_initial";
-  m.number = 1;
-  m.sql = "CREATE TABLE notes (id INTEGER PRIMARY KEY);";
-  m.checksum = tmig::detail::sha256_hex(m.sql);
+  const tmig::migration m = tmig::make_migration("notes", "0001_initial", "CREATE TABLE notes (id INTEGER PRIMARY KEY);");
   const auto set = tmig::make_migration_set({m});
 
   tmig::TenantMigrator<tmig::DatabasePerTenant, tmig::FreshConnectionPerTenant<LoggingSqliteAdapter>, tmig::NullReporter>

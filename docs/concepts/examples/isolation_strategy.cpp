@@ -41,14 +41,9 @@ int main() {
   std::filesystem::create_directories(dir / "tenants/acme");
   tmig::SqliteAdapter adapter;
   adapter.create_database((dir / "tenants/acme/data.db").string());
-  const tmig::tenant acme{"acme", "Acme", tmig::isolation_kind::database, "unused", tmig::tenant_status::active, {}};
+  const tmig::tenant acme = tmig::tenant::database("acme", "unused", "Acme");
 
-  tmig::migration m;
-  m.app = "notes";
-  m.name = "0001_initial";
-  m.number = 1;
-  m.sql = "CREATE TABLE notes (id INTEGER PRIMARY KEY);";
-  m.checksum = tmig::detail::sha256_hex(m.sql);
+  const tmig::migration m = tmig::make_migration("notes", "0001_initial", "CREATE TABLE notes (id INTEGER PRIMARY KEY);");
 
   tmig::TenantMigrator<DatabaseInTenantFolder, tmig::FreshConnectionPerTenant<tmig::SqliteAdapter>, tmig::NullReporter>
       migrator({}, {}, {.master_location = (dir / "master.db").string()});

@@ -38,16 +38,11 @@ int main() {
   std::vector<tmig::tenant> tenants;
   for (const char* id : {"acme", "globex"}) {
     adapter.create_database((dir / (std::string(id) + ".db")).string());
-    tenants.push_back({id, id, tmig::isolation_kind::database, std::string(id) + ".db", tmig::tenant_status::active, {}});
+    tenants.push_back(tmig::tenant::database(id, std::string(id) + ".db", id));
   }
   adapter.connect((dir / "globex.db").string()).execute_script("CREATE TABLE notes (legacy INTEGER);");
 
-  tmig::migration m;
-  m.app = "notes";
-  m.name = "0001_initial";
-  m.number = 1;
-  m.sql = "CREATE TABLE notes (id INTEGER PRIMARY KEY);";
-  m.checksum = tmig::detail::sha256_hex(m.sql);
+  const tmig::migration m = tmig::make_migration("notes", "0001_initial", "CREATE TABLE notes (id INTEGER PRIMARY KEY);");
 
   tmig::TenantMigrator<tmig::DatabasePerTenant, tmig::FreshConnectionPerTenant<tmig::SqliteAdapter>, FailureCollector>
       migrator({}, {}, {.master_location = (dir / "master.db").string()});

@@ -46,11 +46,14 @@ class migration_set {
     for (std::size_t i = 0; i < ordered_.size(); ++i) index_.emplace(ordered_[i].key(), i);
   }
 
-  const std::vector<migration>& ordered() const noexcept { return ordered_; }
+  // Not on a temporary set: the reference would dangle (make_...().ordered()).
+  const std::vector<migration>& ordered() const& noexcept { return ordered_; }
+  const std::vector<migration>& ordered() const&& = delete;
   std::size_t size() const noexcept { return ordered_.size(); }
   bool empty() const noexcept { return ordered_.empty(); }
 
-  const migration* find(const migration_key& key) const {
+  const migration* find(const migration_key& key) const&& = delete;
+  const migration* find(const migration_key& key) const& {
     auto it = index_.find(key);
     return it == index_.end() ? nullptr : &ordered_[it->second];
   }
