@@ -2,6 +2,7 @@
 // checks, master URLs, concepts, reporters, and the run loop over a fake adapter.
 #include <doctest/doctest.h>
 
+#include <set>
 #include <sstream>
 
 #include <tenant_migrator/tenant_migrator.hpp>
@@ -494,7 +495,7 @@ struct FirstTwo {
   template <class Process, class Stop>
   std::size_t execute(std::size_t count, Process&& process, Stop&&) {
     std::size_t n = std::min<std::size_t>(count, 2);
-    for (std::size_t i = 0; i < n; ++i) process(i);
+    for (std::size_t i = 0; i < n; ++i) (void)process(i);
     return n;
   }
 };
@@ -514,4 +515,81 @@ TEST_CASE("an execution policy decides which tenants run; the rest are not proce
   CHECK(s.not_processed == 1);
   CHECK_FALSE(s.all_succeeded());
   CHECK((*adapter.databases)["c"]->attempted.empty());
+}
+
+namespace {
+std::vector<std::string> ids_of(const std::vector<tenant>& ts) {
+  std::vector<std::string> out;
+  for (const auto& t : ts) out.push_back(t.id);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("selection: globs, shards that are disjoint and cover everything, canaries first") {
+  fake_catalog catalog;
+  for (auto id : {"eu-1", "eu-2", "us-1", "us-2", "apac-1"}) catalog.tenants.push_back(make_tenant(id));
+  catalog.tenants.push_back(make_tenant("eu-off", tenant_status::disabled));
+  using V = std::vector<std::string>;
+
+  CHECK(ids_of(select_tenants(catalog, {{"eu-*"}, {}})) == V{"eu-1", "eu-2"});  // the disabled one stays out
+  CHECK(ids_of(select_tenants(catalog, {{}, {"*-1"}})) == V{"eu-2", "us-2"});
+  CHECK(ids_of(select_tenants(catalog, {{"us-?", "apac-1"}, {"us-2"}})) == V{"apac-1", "us-1"});
+  CHECK_THROWS_WITH_AS(select_tenants(catalog, {{"mars-*"}, {}}), "No tenant matches 'mars-*'", tenant_selection_error);
+  CHECK_THROWS_WITH_AS(select_tenants(catalog, {{"eu-off"}, {}}), "Tenant 'eu-off' is disabled", tenant_selection_error);
+
+  // 1,000 tenants in 3 shards: disjoint, together all, none empty.
+  fake_catalog many;
+  for (int i = 0; i < 1000; ++i) many.tenants.push_back(make_tenant("t" + std::to_string(i)));
+  std::set<std::string> seen;
+  std::size_t total = 0;
+  for (std::size_t k = 0; k < 3; ++k) {
+    auto part = select_tenants(many, {{}, {}, shard{k, 3}});
+    CHECK(part.size() > 250);
+    total += part.size();
+    for (const auto& t : part) seen.insert(t.id);
+  }
+  CHECK(total == 1000);
+  CHECK(seen.size() == 1000);
+  CHECK(in_shard("t1", shard{detail::stable_hash("t1") % 3, 3}));
+  CHECK(detail::stable_hash("acme") == 0x0724d383f4f6de0full);  // FNV-1a: a shard's tenants never move
+  CHECK_THROWS_AS(select_tenants(many, {{}, {}, shard{3, 3}}), usage_error);
+
+  auto ts = select_tenants(catalog);
+  put_first(ts, {"us-2", "eu-*"});
+  CHECK(ids_of(ts) == V{"us-2", "eu-1", "eu-2", "apac-1", "us-1"});
+  CHECK_THROWS_WITH_AS(put_first(ts, {"nope"}), "Tenant 'nope' does not exist", tenant_selection_error);
+}
+
+TEST_CASE("rollout: a failing canary stops the run; a failure budget stops starting tenants") {
+  temp_dir d;
+  write_file(d / "users/0001_initial.sql", "CREATE users");
+  auto set = load_migration_directory(d.path());
+  auto run_with = [&](RolloutExecution rollout, const std::set<std::string>& failing) {
+    test_support::FakeAdapter adapter;
+    std::vector<tenant> tenants;
+    for (auto id : {"a", "b", "c", "d", "e"}) {
+      auto db = std::make_shared<test_support::fake_database>();
+      if (failing.count(id)) {  // a table the migration's history check trips on: a changed file
+        db->has_history = true;
+        db->history.push_back({"users", "0001_initial", "changed", "t", "1"});
+      }
+      (*adapter.databases)[id] = db;
+      tenants.push_back(make_tenant(id));
+    }
+    TenantMigrator<DatabasePerTenant, FreshConnectionPerTenant<test_support::FakeAdapter>, NullReporter,
+                   RolloutExecution>
+        migrator(FreshConnectionPerTenant<test_support::FakeAdapter>(adapter), {}, {}, rollout);
+    return migrator.run(tenants, set);
+  };
+  auto canary_failed = run_with({.canaries = 2}, {"b"});
+  CHECK(canary_failed.tenants.size() == 2);  // a, b: b failed, c.. never started
+  CHECK(canary_failed.not_processed == 3);
+  auto canaries_ok = run_with({.canaries = 2}, {"c"});
+  CHECK(canaries_ok.tenants.size() == 5);  // a failure after the canaries does not stop the run
+  auto budget = run_with({.max_failures = 2}, {"a", "b", "c", "d"});
+  CHECK(budget.tenants.size() == 2);
+  CHECK(budget.failed() == 2);
+  CHECK(budget.not_processed == 3);
+  auto paused = run_with({.pause = std::chrono::milliseconds(1)}, {});
+  CHECK(paused.all_succeeded());
 }

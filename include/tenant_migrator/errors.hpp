@@ -29,13 +29,15 @@ class usage_error : public error {
   using error::error;
 };
 
-// A selected tenant id that the registry does not have, or has disabled.
+// A selected tenant id that the registry does not have, or has disabled, or
+// a pattern that matches no tenant.
 class tenant_selection_error : public usage_error {
  public:
-  enum class reason { unknown, disabled };
+  enum class reason { unknown, disabled, no_match };
   tenant_selection_error(std::string tenant_id, reason why)
-      : usage_error(why == reason::unknown ? "Tenant '" + tenant_id + "' does not exist"
-                                           : "Tenant '" + tenant_id + "' is disabled"),
+      : usage_error(why == reason::unknown    ? "Tenant '" + tenant_id + "' does not exist"
+                    : why == reason::disabled ? "Tenant '" + tenant_id + "' is disabled"
+                                              : "No tenant matches '" + tenant_id + "'"),
         tenant_id_(std::move(tenant_id)),
         why_(why) {}
   const std::string& tenant_id() const noexcept { return tenant_id_; }

@@ -46,7 +46,7 @@ constexpr bool check_migrator_policies() {
   check_reporter<R>();
   static_assert(ExecutionPolicy<Execution>,
                 "ExecutionPolicy: missing `template <class Process, class Stop> std::size_t execute(std::size_t "
-                "count, Process&& process, Stop&& stop)`");
+                "count, Process&& process, Stop&& stop)` (process(i) returns const tenant_result&)");
   return true;
 }
 }  // namespace detail
@@ -98,12 +98,13 @@ class TenantMigrator {
     auto known = detail::read_histories_in_batches<IsolationStrategy>(connections_, tenants, options_.master_location);
     runner tenant_runner(connections_, reporter_, options_);
     std::vector<std::optional<tenant_result>> results(tenants.size());
-    auto process = [&](std::size_t i) {
+    auto process = [&](std::size_t i) -> const tenant_result& {
       const tenant& t = tenants[i];
       if (auto it = known.find(t.id); it != known.end() && is_up_to_date(set, it->second, target))
         results[i] = tenant_runner.report_up_to_date(t, i, tenants.size());
       else
         results[i] = tenant_runner.migrate(t, set, target, i, tenants.size());
+      return *results[i];
     };
     std::size_t started_count =
         execution_.execute(tenants.size(), process, [&] { return detail::stop_requested(options_) != 0; });

@@ -48,13 +48,15 @@ class usage_error : public error {
   using error::error;
 };
 
-// A selected tenant id that the registry does not have, or has disabled.
+// A selected tenant id that the registry does not have, or has disabled, or
+// a pattern that matches no tenant.
 class tenant_selection_error : public usage_error {
  public:
-  enum class reason { unknown, disabled };
+  enum class reason { unknown, disabled, no_match };
   tenant_selection_error(std::string tenant_id, reason why)
-      : usage_error(why == reason::unknown ? "Tenant '" + tenant_id + "' does not exist"
-                                           : "Tenant '" + tenant_id + "' is disabled"),
+      : usage_error(why == reason::unknown    ? "Tenant '" + tenant_id + "' does not exist"
+                    : why == reason::disabled ? "Tenant '" + tenant_id + "' is disabled"
+                                              : "No tenant matches '" + tenant_id + "'"),
         tenant_id_(std::move(tenant_id)),
         why_(why) {}
   const std::string& tenant_id() const noexcept { return tenant_id_; }
@@ -370,7 +372,7 @@ struct tenant_result {
 
 struct run_summary {
   std::vector<tenant_result> tenants;
-  std::size_t not_processed = 0;  // tenants never started because the run was interrupted
+  std::size_t not_processed = 0;  // tenants never started: the run was interrupted, or its execution stopped early
   int signal = 0;                 // SIGINT/SIGTERM when interrupted, else 0
   std::chrono::milliseconds duration{0};
 
@@ -409,15 +411,27 @@ struct tenant_state {
 // ---- model/selection.hpp ----
 // Which tenants a run covers.
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace tenant_migrator {
 
-// Which tenants a run covers: all active ones, or only some.
+// One of N disjoint parts of a selection, by a stable hash of the tenant id:
+// N processes (Kubernetes Indexed Job completions, cron hosts) given shards
+// 0/N .. N-1/N together cover every selected tenant exactly once.
+struct shard {
+  std::size_t index = 0;  // 0-based, < count
+  std::size_t count = 1;
+};
+
+// Which tenants a run covers: all active (and incomplete) ones, or only some.
+// `only` and `exclude` hold ids or globs (`eu-*`, `t?`: '*' any run, '?' one character).
 struct tenant_selection {
   std::vector<std::string> only;     // empty: every active tenant
   std::vector<std::string> exclude;
+  std::optional<shard> part = std::nullopt;  // empty: all of them
 };
 
 }  // namespace tenant_migrator
@@ -2479,38 +2493,107 @@ class SqlCatalog {
 // kept out of TenantMigrator, which only migrates the tenants it is given.
 
 #include <algorithm>
+#include <iterator>
+#include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 
 namespace tenant_migrator {
 
+namespace detail {
+// '*' matches any run of characters, '?' one; everything else itself.
+constexpr bool glob_match(std::string_view pattern, std::string_view text) {
+  std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p, ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++, mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1, t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+constexpr bool is_glob(std::string_view s) { return s.find_first_of("*?") != std::string_view::npos; }
+
+// FNV-1a, 64 bits: stable across runs, hosts and versions (a shard's tenants
+// must not move when the tool is upgraded).
+constexpr std::uint64_t stable_hash(std::string_view s) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return h;
+}
+}  // namespace detail
+
+// Whether tenant `id` falls in `part`.
+constexpr bool in_shard(std::string_view id, const shard& part) {
+  return part.count == 0 || detail::stable_hash(id) % part.count == part.index;
+}
+
 // The tenants a run over `catalog` covers, ordered by id: every active and
-// incomplete tenant, or those of selection.only, minus selection.exclude.
-// Throws tenant_selection_error for an id in selection.only that the catalog
-// does not have or has disabled.
+// incomplete tenant, or those selection.only names (ids or globs), minus
+// selection.exclude, then only those of selection.part. Throws
+// tenant_selection_error for an id in selection.only that the catalog does
+// not have or has disabled, or a glob that matches no tenant that can run.
 // Catalog functions take any C and check it inside, so that the message
 // names the missing member instead of listing unviable candidates.
 template <class C>
 std::vector<tenant> select_tenants(C& catalog, const tenant_selection& selection = {}) {
   static_assert(check_catalog<C>());
+  if (selection.part && (selection.part->count == 0 || selection.part->index >= selection.part->count))
+    throw usage_error("shard " + std::to_string(selection.part->index) + "/" + std::to_string(selection.part->count) +
+                      " does not exist: K/N needs 0 <= K < N");
   auto all = catalog.list_tenants();
   std::sort(all.begin(), all.end(), [](const tenant& a, const tenant& b) { return a.id < b.id; });
-  for (const auto& id : selection.only) {
-    auto it = std::find_if(all.begin(), all.end(), [&](const tenant& t) { return t.id == id; });
-    if (it == all.end()) throw tenant_selection_error(id, tenant_selection_error::reason::unknown);
-    if (it->status == tenant_status::disabled) throw tenant_selection_error(id, tenant_selection_error::reason::disabled);
+  for (const auto& pattern : selection.only) {
+    if (detail::is_glob(pattern)) {
+      bool any = std::any_of(all.begin(), all.end(), [&](const tenant& t) {
+        return t.status != tenant_status::disabled && detail::glob_match(pattern, t.id);
+      });
+      if (!any) throw tenant_selection_error(pattern, tenant_selection_error::reason::no_match);
+      continue;
+    }
+    auto it = std::find_if(all.begin(), all.end(), [&](const tenant& t) { return t.id == pattern; });
+    if (it == all.end()) throw tenant_selection_error(pattern, tenant_selection_error::reason::unknown);
+    if (it->status == tenant_status::disabled)
+      throw tenant_selection_error(pattern, tenant_selection_error::reason::disabled);
   }
-  auto listed = [](const std::vector<std::string>& ids, const std::string& id) {
-    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  auto listed = [](const std::vector<std::string>& patterns, const std::string& id) {
+    return std::any_of(patterns.begin(), patterns.end(),
+                       [&](const std::string& p) { return detail::glob_match(p, id); });
   };
   std::vector<tenant> out;
   for (auto& t : all) {
     if (t.status == tenant_status::disabled) continue;
     if (!selection.only.empty() && !listed(selection.only, t.id)) continue;
     if (listed(selection.exclude, t.id)) continue;
+    if (selection.part && !in_shard(t.id, *selection.part)) continue;
     out.push_back(std::move(t));
   }
   return out;
+}
+
+// Moves the tenants `first` names (ids or globs) to the front, in `first`'s
+// order, the rest keeping theirs: canaries named by id go first. Throws
+// tenant_selection_error for a name that matches none of `tenants`.
+inline void put_first(std::vector<tenant>& tenants, const std::vector<std::string>& first) {
+  std::vector<tenant> front;
+  for (const auto& pattern : first) {
+    auto it = std::stable_partition(tenants.begin(), tenants.end(),
+                                    [&](const tenant& t) { return detail::glob_match(pattern, t.id); });
+    if (it == tenants.begin())
+      throw tenant_selection_error(pattern, detail::is_glob(pattern) ? tenant_selection_error::reason::no_match
+                                                                     : tenant_selection_error::reason::unknown);
+    front.insert(front.end(), std::make_move_iterator(tenants.begin()), std::make_move_iterator(it));
+    tenants.erase(tenants.begin(), it);
+  }
+  tenants.insert(tenants.begin(), std::make_move_iterator(front.begin()), std::make_move_iterator(front.end()));
 }
 
 // After a run: tenants created incomplete that now succeeded become active
@@ -3253,19 +3336,24 @@ inline master_url parse_master_url(std::string_view url) {
 //     std::size_t execute(std::size_t count, Process&& process, Stop&& stop);
 //   };
 //
-// process(i) never throws for a tenant's own problems (they are in its result)
-// and calls the reporter; an execution that runs it on several threads must
+// process(i) migrates tenant i and returns its result (const tenant_result&).
+// It never throws for a tenant's own problems (they are in the result) and
+// calls the reporter; an execution that runs it on several threads must
 // serialise those calls for the reporter. SequentialExecution is the default:
-// one tenant at a time, in the run's order, on the calling thread.
+// one tenant at a time, in the run's order, on the calling thread;
+// RolloutExecution adds canaries, a failure budget and pauses.
 
+#include <chrono>
 #include <concepts>
 #include <cstddef>
+#include <thread>
+
 
 namespace tenant_migrator {
 
 namespace detail {
 struct process_probe {
-  void operator()(std::size_t) const {}
+  const tenant_result& operator()(std::size_t) const;
 };
 struct stop_probe {
   bool operator()() const { return false; }
@@ -3286,7 +3374,45 @@ struct SequentialExecution {
   }
 };
 
+// One tenant at a time, in order, for a careful rollout (the seed's staggered
+// deploy): the first `canaries` tenants go first, and if any of them fails no
+// other tenant starts; after `max_failures` failed tenants no new one starts;
+// `pause` between two tenants (cut short when the run is asked to stop).
+// Tenants it does not start are reported as not processed.
+struct RolloutExecution {
+  std::size_t canaries = 0;
+  std::size_t max_failures = 0;  // 0: no limit
+  std::chrono::milliseconds pause{0};
+
+  template <class Process, class Stop>
+  std::size_t execute(std::size_t count, Process&& process, Stop&& stop) {
+    std::size_t started = 0, failures = 0;
+    while (started < count && !stop()) {
+      if (started > 0 && !wait(pause, stop)) break;
+      const tenant_result& result = process(started++);
+      if (result.succeeded()) continue;
+      ++failures;
+      if (started <= canaries) break;  // a canary failed: touch no other tenant
+      if (max_failures != 0 && failures >= max_failures) break;
+    }
+    return started;
+  }
+
+ private:
+  // Sleeps `d` in small steps; false when stop() turned true meanwhile.
+  template <class Stop>
+  static bool wait(std::chrono::milliseconds d, Stop& stop) {
+    const auto step = std::chrono::milliseconds(50);
+    for (auto left = d; left.count() > 0; left -= step) {
+      if (stop()) return false;
+      std::this_thread::sleep_for(left < step ? left : step);
+    }
+    return !stop();
+  }
+};
+
 static_assert(ExecutionPolicy<SequentialExecution>);
+static_assert(ExecutionPolicy<RolloutExecution>);
 
 }  // namespace tenant_migrator
 // ---- migrator.hpp ----
@@ -3741,7 +3867,7 @@ constexpr bool check_migrator_policies() {
   check_reporter<R>();
   static_assert(ExecutionPolicy<Execution>,
                 "ExecutionPolicy: missing `template <class Process, class Stop> std::size_t execute(std::size_t "
-                "count, Process&& process, Stop&& stop)`");
+                "count, Process&& process, Stop&& stop)` (process(i) returns const tenant_result&)");
   return true;
 }
 }  // namespace detail
@@ -3793,12 +3919,13 @@ class TenantMigrator {
     auto known = detail::read_histories_in_batches<IsolationStrategy>(connections_, tenants, options_.master_location);
     runner tenant_runner(connections_, reporter_, options_);
     std::vector<std::optional<tenant_result>> results(tenants.size());
-    auto process = [&](std::size_t i) {
+    auto process = [&](std::size_t i) -> const tenant_result& {
       const tenant& t = tenants[i];
       if (auto it = known.find(t.id); it != known.end() && is_up_to_date(set, it->second, target))
         results[i] = tenant_runner.report_up_to_date(t, i, tenants.size());
       else
         results[i] = tenant_runner.migrate(t, set, target, i, tenants.size());
+      return *results[i];
     };
     std::size_t started_count =
         execution_.execute(tenants.size(), process, [&] { return detail::stop_requested(options_) != 0; });

@@ -18,7 +18,8 @@ class StaggeredExecution {
  public:
   explicit StaggeredExecution(std::chrono::milliseconds pause = std::chrono::milliseconds(0)) : pause_(pause) {}
 
-  // Calls process(i) for each tenant it starts, returns how many it started.
+  // Calls process(i) (which returns the tenant's result) for each tenant it
+  // starts; returns how many it started.
   template <class Process, class Stop>
   std::size_t execute(std::size_t count, Process&& process, Stop&& stop) {
     std::size_t started = 0;

@@ -43,7 +43,7 @@ struct tenant_result {
 
 struct run_summary {
   std::vector<tenant_result> tenants;
-  std::size_t not_processed = 0;  // tenants never started because the run was interrupted
+  std::size_t not_processed = 0;  // tenants never started: the run was interrupted, or its execution stopped early
   int signal = 0;                 // SIGINT/SIGTERM when interrupted, else 0
   std::chrono::milliseconds duration{0};
 
