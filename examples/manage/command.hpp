@@ -1,5 +1,6 @@
 // One manage subcommand: its CLI11 options and its run function. Each command
-// is one add_<name>(app) declared in <name>.hpp; main.cpp registers them all.
+// is <name>.hpp/.cpp; its add_<name>(), declared here, makes it a subcommand of
+// manage, and main.cpp calls them all.
 #pragma once
 
 #include <memory>

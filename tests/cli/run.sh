@@ -64,6 +64,13 @@ sqlite3 "$work/demo/globex.db" "CREATE TABLE products (legacy INTEGER);"
 expect_status "log format" 1 run_all --format log
 expect_output "log ERROR line" "ERROR migration_failed tenant=globex migration=products/0001_initial.sql"
 grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z (INFO |ERROR|WARN ) ' "$work/out" && pass "log lines carry ISO time and level" || fail "log line shape"
+# --plan --format log: log lines too, ERROR when a tenant cannot be planned.
+expect_status "plan in log format" 0 run_all --plan --format log
+grep -vqE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z (INFO |ERROR|WARN ) ' "$work/out" && fail "plan: a line that is not a log line" || pass "plan: log lines only"
+expect_output "plan of acme" "INFO  tenant_plan tenant=acme steps=0"
+expect_output "a step of globex" "INFO  plan_step tenant=globex migration=users/0002_alter_user_email.sql direction=forwards"
+expect_status "plan that cannot be made" 1 run_all users zero --plan --format log --tenant acme
+expect_output "ERROR with the reason" "ERROR tenant_plan tenant=acme error=\"cannot unapply users/0001_initial.sql"
 
 # 3b. The live progress line: on stderr when it is a terminal (script(1) gives a pty) and stdout is redirected.
 fresh_demo

@@ -9,6 +9,7 @@
 #include <tenant_migrator/tenant_migrator.hpp>
 #include <tenant_migrator/output/plan_json.hpp>
 #include <tenant_migrator/reporting/json_reporter.hpp>
+#include <tenant_migrator/reporting/log_reporter.hpp>
 
 #include "cli.hpp"
 
@@ -38,10 +39,25 @@ int with_reporter(const run_output_options& o, F&& f) {
   return f(tmig::ConsoleReporter{std::cout, text_style(o)});
 }
 
-// One tenant's plan: text, or one JSON line (event "tenant_plan").
+// One tenant's plan: text; json: one line (event "tenant_plan"); log: a
+// tenant_plan line (ERROR with the reason when it cannot be planned), then one
+// plan_step line per step.
 inline void print_plan(const run_output_options& o, const tmig::tenant_plan& plan, bool first) {
   if (o.format == "json") {
     std::cout << tmig::to_json_line(tmig::tenant_plan_to_json(plan)) << '\n';
+    return;
+  }
+  if (o.format == "log") {
+    const std::string tenant = "tenant=" + tmig::detail::logfmt_value(plan.tenant_id);
+    if (!plan.error.empty()) {
+      tmig::write_log_line(std::cout, "ERROR", "tenant_plan", tenant + " error=" + tmig::detail::logfmt_value(plan.error));
+      return;
+    }
+    tmig::write_log_line(std::cout, "INFO", "tenant_plan", tenant + " steps=" + std::to_string(plan.steps.size()));
+    for (const auto& step : plan.steps)
+      tmig::write_log_line(std::cout, "INFO", "plan_step",
+                           tenant + " migration=" + tmig::detail::logfmt_value(step.what->file()) + " direction=" +
+                               (step.way == tmig::direction::forwards ? "forwards" : "backwards"));
     return;
   }
   if (!first) std::cout << '\n';

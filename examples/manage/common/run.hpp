@@ -57,7 +57,7 @@ int plan_tenants(Adapter& adapter, const std::vector<tmig::tenant>& tenants, con
     print_plan(r.output, plan, i == 0);
     if (!plan.error.empty()) status = code(exit_status::failed);
   }
-  if (tenants.empty() && r.output.format != "json") std::cout << "No tenants to plan.\n";
+  if (tenants.empty() && r.output.format == "text") std::cout << "No tenants to plan.\n";
   return status;
 }
 

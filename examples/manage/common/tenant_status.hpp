@@ -1,22 +1,35 @@
-#include "tenant_status.hpp"
+// disabletenant / enabletenant: a tenant's registry status only. Runs leave a
+// disabled tenant alone; enabling leaves an incomplete tenant as it is (its
+// first successful migration makes it active).
+#pragma once
 
 #include <iostream>
+#include <string>
 
-#include "common/master.hpp"
-#include "common/output.hpp"
+#include "cli.hpp"
+#include "master.hpp"
+#include "output.hpp"
 
 namespace manage {
 
-void tenant_status_command::declare(CLI::App& c) {
-  source.declare_master(c);
-  c.add_option("tenant_id", tenant_id, "The tenant")->required();
-  style.declare(c);
-}
+// The options both commands take: --master, the tenant id, the text style.
+struct tenant_status_options {
+  source_options source;
+  std::string tenant_id;
+  style_options style;
 
-int tenant_status_command::run() {
-  return with_master(source.master, [&](auto adapter, const std::string& master) {
+  void declare(CLI::App& c) {
+    source.declare_master(c);
+    c.add_option("tenant_id", tenant_id, "The tenant")->required();
+    style.declare(c);
+  }
+};
+
+// Sets the status of o.tenant_id to active (enable) or disabled; idempotent.
+inline int change_tenant_status(const tenant_status_options& o, bool enable) {
+  return with_master(o.source.master, [&](auto adapter, const std::string& master) {
     auto catalog = open_catalog(adapter, master);
-    auto t = existing_tenant(catalog, tenant_id, /*allow_disabled=*/true);
+    auto t = existing_tenant(catalog, o.tenant_id, /*allow_disabled=*/true);
     const auto wanted = enable ? tmig::tenant_status::active : tmig::tenant_status::disabled;
     if (enable && t.status == tmig::tenant_status::incomplete) {
       std::cout << "Tenant '" << t.id << "' is incomplete: it becomes active on its first successful migration "
@@ -28,21 +41,11 @@ int tenant_status_command::run() {
       return code(exit_status::ok);
     }
     after_start("tenant '" + t.id + "' not changed", [&] { catalog.set_status(t.id, wanted); });
-    say(style, true,
+    say(o.style, true,
         enable ? "Tenant '" + t.id + "' enabled: runs migrate it again"
                : "Tenant '" + t.id + "' disabled: runs leave it alone (manage enabletenant " + t.id + " undoes it)");
     return code(exit_status::ok);
   });
-}
-
-std::unique_ptr<command> add_disabletenant(CLI::App& manage) {
-  return make_command<tenant_status_command>(manage, "disabletenant",
-                                    "Mark a tenant disabled: runs leave it alone", false);
-}
-
-std::unique_ptr<command> add_enabletenant(CLI::App& manage) {
-  return make_command<tenant_status_command>(manage, "enabletenant",
-                                    "Mark a disabled tenant active again", true);
 }
 
 }  // namespace manage
