@@ -1,4 +1,4 @@
-// The exceptions the library throws, and the exit statuses they map to.
+// The exceptions the library throws. Exit statuses are the CLI's (examples/manage).
 #pragma once
 
 #include <stdexcept>
@@ -7,15 +7,6 @@
 #include <vector>
 
 namespace tenant_migrator {
-
-// Exit statuses of the `manage` commands (docs/exit-codes.md).
-enum class exit_status : int {
-  ok = 0,            // every tenant succeeded or was up to date
-  failed = 1,        // at least one tenant failed or was skipped
-  usage = 2,         // bad flag, bad configuration, invalid migration set, unknown tenant
-  interrupted = 130, // SIGINT
-  terminated = 143,  // SIGTERM
-};
 
 // Base of everything the library throws on purpose. what() is one line for users.
 class error : public std::runtime_error {

@@ -35,7 +35,7 @@ inline std::string describe_storage(const tenant& t) {
 template <DatabaseAdapter A, Catalog C>
 void check_new_tenant(C& catalog, tenant& t) {
   if (auto why = validate_tenant_id(t.id); !why.empty()) throw usage_error(why);
-  if (t.name.empty()) throw usage_error("tenant '" + t.id + "' needs a name (--name)");
+  if (t.name.empty()) throw usage_error("tenant '" + t.id + "' needs a name");
   if (t.isolation == isolation_kind::schema && !claims<A, capability::schemas>)
     throw usage_error("schema isolation needs a PostgreSQL master; this master has no schemas");
   if (t.location.empty()) t.location = default_location<A>(t);

@@ -18,7 +18,7 @@ namespace tenant_migrator {
 inline constexpr const char* version_string = TENANT_MIGRATOR_VERSION_STRING;
 }  // namespace tenant_migrator
 // ---- errors.hpp ----
-// The exceptions the library throws, and the exit statuses they map to.
+// The exceptions the library throws. Exit statuses are the CLI's (examples/manage).
 
 #include <stdexcept>
 #include <string>
@@ -26,15 +26,6 @@ inline constexpr const char* version_string = TENANT_MIGRATOR_VERSION_STRING;
 #include <vector>
 
 namespace tenant_migrator {
-
-// Exit statuses of the `manage` commands (docs/exit-codes.md).
-enum class exit_status : int {
-  ok = 0,            // every tenant succeeded or was up to date
-  failed = 1,        // at least one tenant failed or was skipped
-  usage = 2,         // bad flag, bad configuration, invalid migration set, unknown tenant
-  interrupted = 130, // SIGINT
-  terminated = 143,  // SIGTERM
-};
 
 // Base of everything the library throws on purpose. what() is one line for users.
 class error : public std::runtime_error {
@@ -2819,8 +2810,9 @@ class ReuseConnectionPerServer {
 //     users/0001_initial.sql ... OK
 //   ✓ Tenant 'acme' migrated successfully.
 //
-// On a terminal it uses ✓/✗ and colour; off a terminal, with NO_COLOR set or
-// with --no-color, plain OK/FAILED markers and no escape codes (logs stay greppable).
+// Markers are ✓/✗ (the seed's), or OK/FAILED when ascii. Colour only on a
+// terminal without NO_COLOR or --no-color. Off a terminal every failure line
+// carries the word ERROR, so that `grep ERROR` finds it in a log.
 
 #include <cstdio>
 #include <cstdlib>
@@ -2836,14 +2828,27 @@ class ReuseConnectionPerServer {
 namespace tenant_migrator {
 
 struct console_style {
-  bool fancy = false;  // ✓/✗ and ANSI colour
+  bool color = false;       // ANSI colour
+  bool symbols = false;     // ✓/✗/! markers; false: OK/FAILED/SKIPPED
+  bool tag_errors = false;  // failure lines carry the word ERROR
 
-  // Fancy only when `stream` is a terminal, NO_COLOR is unset and no_color is false.
-  static console_style detect(std::FILE* stream = stdout, bool no_color = false) {
+  // Colour only when `stream` is a terminal, NO_COLOR is unset and no_color is
+  // false; ✓/✗ unless ascii; ERROR tags off a terminal.
+  static console_style detect(std::FILE* stream = stdout, bool no_color = false, bool ascii = false) {
     const char* env = std::getenv("NO_COLOR");
     bool env_no_color = env != nullptr && env[0] != '\0';
-    return console_style{!no_color && !env_no_color && ::isatty(::fileno(stream)) == 1};
+    bool terminal = ::isatty(::fileno(stream)) == 1;
+    return console_style{terminal && !no_color && !env_no_color, !ascii, !terminal};
   }
+
+  std::string paint(std::string_view code, std::string_view text) const {
+    if (!color) return std::string(text);
+    return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
+  }
+  std::string ok() const { return paint("32", symbols ? "✓" : "OK"); }
+  // The failure marker, with " ERROR" when failure lines are tagged.
+  std::string fail() const { return paint("31", symbols ? "✗" : "FAILED") + (tag_errors ? " ERROR" : ""); }
+  std::string skip() const { return paint("33", symbols ? "!" : "SKIPPED"); }
 };
 
 class ConsoleReporter {
@@ -2866,7 +2871,9 @@ class ConsoleReporter {
     else
       *out_ << paint("32", "OK") << '\n';
   }
-  void on(const migration_failed&) { *out_ << paint("31", "FAILED") << '\n'; }
+  void on(const migration_failed&) {
+    *out_ << paint("31", "FAILED") << (style_.tag_errors ? " ERROR" : "") << '\n';
+  }
   void on(const tenant_finished& e) {
     const auto& r = e.result;
     switch (r.outcome) {
@@ -2921,13 +2928,10 @@ class ConsoleReporter {
   }
 
  private:
-  std::string paint(std::string_view code, std::string_view text) const {
-    if (!style_.fancy) return std::string(text);
-    return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
-  }
-  std::string ok() const { return style_.fancy ? paint("32", "✓") : "OK"; }
-  std::string fail() const { return style_.fancy ? paint("31", "✗") : "FAILED"; }
-  std::string skip() const { return style_.fancy ? paint("33", "!") : "SKIPPED"; }
+  std::string paint(std::string_view code, std::string_view text) const { return style_.paint(code, text); }
+  std::string ok() const { return style_.ok(); }
+  std::string fail() const { return style_.fail(); }
+  std::string skip() const { return style_.skip(); }
 
   std::ostream* out_;
   console_style style_;
@@ -2970,6 +2974,13 @@ inline std::string logfmt_value(std::string_view v) {
 }
 }  // namespace detail
 
+// One line as LogReporter writes it: "<ISO time> <LEVEL padded to 5> <event> <fields>".
+inline void write_log_line(std::ostream& out, std::string_view level, std::string_view event, const std::string& fields) {
+  std::string padded(level);
+  padded.resize(5, ' ');
+  out << detail::iso8601_now() << ' ' << padded << ' ' << event << ' ' << fields << '\n' << std::flush;
+}
+
 class LogReporter {
  public:
   explicit LogReporter(std::ostream& out = std::cout) : out_(&out) {}
@@ -3011,9 +3022,7 @@ class LogReporter {
     return "tenant=" + detail::logfmt_value(t.id) + " migration=" + detail::logfmt_value(m.file());
   }
   void line(std::string_view level, std::string_view event, const std::string& fields) {
-    std::string padded(level);
-    padded.resize(5, ' ');
-    *out_ << detail::iso8601_now() << ' ' << padded << ' ' << event << ' ' << fields << '\n' << std::flush;
+    write_log_line(*out_, level, event, fields);
   }
   std::ostream* out_;
 };
@@ -4050,7 +4059,7 @@ inline std::string describe_storage(const tenant& t) {
 template <DatabaseAdapter A, Catalog C>
 void check_new_tenant(C& catalog, tenant& t) {
   if (auto why = validate_tenant_id(t.id); !why.empty()) throw usage_error(why);
-  if (t.name.empty()) throw usage_error("tenant '" + t.id + "' needs a name (--name)");
+  if (t.name.empty()) throw usage_error("tenant '" + t.id + "' needs a name");
   if (t.isolation == isolation_kind::schema && !claims<A, capability::schemas>)
     throw usage_error("schema isolation needs a PostgreSQL master; this master has no schemas");
   if (t.location.empty()) t.location = default_location<A>(t);

@@ -54,9 +54,31 @@ expect_status "--fake backwards" 0 "$manage" migratetenant --tenant-id=dev users
 
 expect_status "unknown tenant" 2 "$manage" migratetenant --tenant-id=nope
 expect_output "unknown tenant message" "Tenant 'nope' does not exist. Create it with: manage createtenant --tenant-id=nope ..."
-sqlite3 "$work/demo/master.db" "UPDATE tenant_migrator_tenants SET status='disabled' WHERE tenant_id='dev'"
+expect_status "disabletenant" 0 "$manage" disabletenant dev
+expect_output "disabled, and how to undo it" "✓ Tenant 'dev' disabled: runs leave it alone (manage enabletenant dev undoes it)"
+check "registry says disabled" disabled "$(sqlite3 "$work/demo/master.db" "SELECT status FROM tenant_migrator_tenants WHERE tenant_id='dev'")"
+expect_status "disabletenant again: nothing to do" 0 "$manage" disabletenant dev
+expect_output "already disabled" "Tenant 'dev' is already disabled"
 expect_status "disabled tenant" 2 "$manage" migratetenant --tenant-id=dev
-expect_output "disabled message" "Tenant 'dev' is disabled"
+expect_output "disabled message names the command" "error: Tenant 'dev' is disabled (enable it with: manage enabletenant dev)"
+expect_status "disabled tenant asked for by --tenant" 2 "$manage" migratealltenants --tenant dev
+expect_output "library message with the command" "error: Tenant 'dev' is disabled (enable it with: manage enabletenant dev)"
+expect_status "runs leave it alone" 0 "$manage" migratealltenants --plan
+expect_no_output "dev not planned" "tenant 'dev'"
+expect_status "unknown id" 2 "$manage" enabletenant nope
+expect_output "unknown id named" "error: Tenant 'nope' does not exist"
+expect_status "no id" 2 "$manage" disabletenant
+expect_output "id required" "tenant_id is required"
+expect_status "enabletenant" 0 "$manage" enabletenant dev
+expect_output "enabled" "✓ Tenant 'dev' enabled: runs migrate it again"
+check "registry says active" active "$(sqlite3 "$work/demo/master.db" "SELECT status FROM tenant_migrator_tenants WHERE tenant_id='dev'")"
+expect_status "enabletenant again: nothing to do" 0 "$manage" enabletenant dev
+expect_output "already active" "Tenant 'dev' is already active"
+sqlite3 "$work/demo/master.db" "UPDATE tenant_migrator_tenants SET status='incomplete' WHERE tenant_id='dev'"
+expect_status "enabletenant leaves an incomplete tenant alone" 0 "$manage" enabletenant dev
+expect_output "says why" "Tenant 'dev' is incomplete: it becomes active on its first successful migration (manage migratetenant --tenant-id=dev)"
+check "still incomplete" incomplete "$(sqlite3 "$work/demo/master.db" "SELECT status FROM tenant_migrator_tenants WHERE tenant_id='dev'")"
+sqlite3 "$work/demo/master.db" "UPDATE tenant_migrator_tenants SET status='disabled' WHERE tenant_id='dev'"
 expect_status "unknown app" 2 "$manage" migratetenant --tenant-id=acme nope
 expect_output "unknown app message" "app 'nope' has no migrations"
 expect_status "unknown migration" 2 "$manage" migratetenant --tenant-id=acme users 0009_nope
@@ -66,7 +88,7 @@ sqlite3 "$work/demo/master.db" "UPDATE tenant_migrator_tenants SET status='activ
 # A failing migration: exit 1.
 sqlite3 "$work/demo/globex.db" "CREATE TABLE products (x INTEGER)"
 expect_status "failing migratetenant" 1 "$manage" migratetenant --tenant-id=globex
-expect_output "failure line" "FAILED Migrations failed for tenant 'globex': products/0001_initial.sql: table products already exists"
+expect_output "failure line" "✗ ERROR Migrations failed for tenant 'globex': products/0001_initial.sql: table products already exists"
 expect_output "next step" "Fix the cause, then rerun: manage migratetenant --tenant-id=globex"
 sqlite3 "$work/demo/globex.db" "DROP TABLE products"
 
@@ -85,7 +107,7 @@ expect_output "nothing to repair message" "Nothing to repair: every recorded che
 expect_status "plan of every tenant" 0 "$manage" migratealltenants --plan
 expect_output "plan per tenant" "Planned operations for tenant 'dev':"
 expect_status "all tenants to one target" 0 "$manage" migratealltenants users 0001_initial --exclude acme
-expect_output "dev only to users/0001" "OK dev - migrated successfully (1 applied)"
+expect_output "dev only to users/0001" "✓ dev - migrated successfully (1 applied)"
 
 # --- showtenants -----------------------------------------------------------
 expect_status "table" 0 "$manage" showtenants
@@ -129,9 +151,9 @@ expect_status "all up to date after the loop" 0 "$manage" showmigrations --pendi
 
 # --- createtenant / deletetenant ----------------------------------------------
 expect_status "create" 0 "$manage" createtenant --tenant-id=initech --name=Initech --isolation=database
-expect_output "registered" "OK Tenant 'initech' registered"
-expect_output "database created" "OK Database 'initech.db' created"
-expect_output "migrated" "OK Migrations completed"
+expect_output "registered" "✓ Tenant 'initech' registered"
+expect_output "database created" "✓ Database 'initech.db' created"
+expect_output "migrated" "✓ Migrations completed"
 expect_status "duplicate" 2 "$manage" createtenant --tenant-id=initech --name=Again --isolation=database
 expect_output "duplicate message" "Tenant 'initech' already exists"
 expect_status "bad id" 2 "$manage" createtenant --tenant-id=-bad --name=x --isolation=database

@@ -20,6 +20,31 @@ done
 "$manage" migratetenant --tenant-id=acme users 0001_initial --format json >"$work/back.jsonl"; check "backwards" 0 $?
 validate events "$work/back.jsonl"
 grep -q '"direction":"backwards"' "$work/back.jsonl" && pass "backwards direction" || fail "no backwards event"
+# migratetenant's run is a whole run, like migratealltenants'.
+"$manage" migratetenant --tenant-id=acme --format json >"$work/one.jsonl"; check "migratetenant json" 0 $?
+validate events "$work/one.jsonl"
+check "migratetenant: run_started first, run_finished last" "run_started run_finished" \
+  "$(jq -rs '[.[0].event, .[-1].event] | join(" ")' "$work/one.jsonl")"
+# --plan --format json: one tenant_plan line per tenant.
+"$manage" migratealltenants --plan --format json >"$work/plan.jsonl"; check "plan json" 0 $?
+validate events "$work/plan.jsonl"
+check "one plan per tenant" "acme dev globex" "$(jq -rs 'map(.tenant) | join(" ")' "$work/plan.jsonl")"
+check "dev's plan" "products/0001_initial.sql:forwards users/0002_alter_user_email.sql:forwards" \
+  "$(jq -rs 'map(select(.tenant=="dev"))[0].steps | map(.migration + ":" + .direction) | join(" ")' "$work/plan.jsonl")"
+"$manage" migratetenant --tenant-id=acme users zero --plan --format json >"$work/plan1.jsonl"; check "migratetenant plan json" 1 $?
+validate events "$work/plan1.jsonl"
+jq -e '.error | test("cannot unapply users/0001_initial.sql")' "$work/plan1.jsonl" >/dev/null && pass "refused plan carries its error" || fail "plan error"
+# --fake: the warning goes to stderr, stdout stays JSON Lines.
+"$manage" migratetenant --tenant-id=globex users 0001_initial --fake --format json >"$work/fake.jsonl" 2>"$work/fake.err"; check "fake json" 0 $?
+validate events "$work/fake.jsonl"
+check "warning on stderr" "Warning: --fake changes migration history without running any SQL." "$(cat "$work/fake.err")"
+"$manage" migratealltenants --fake --plan --format json >"$work/fakeplan.jsonl" 2>/dev/null
+validate events "$work/fakeplan.jsonl"
+# --repair --format json.
+sqlite3 "$work/demo/acme.db" "UPDATE tenant_migrator_history SET checksum='x' WHERE name='0001_initial' AND app='users'"
+"$manage" migratetenant --tenant-id=acme --repair --format json >"$work/repair.jsonl"; check "repair json" 0 $?
+validate events "$work/repair.jsonl"
+check "repaired file named" "users/0001_initial.sql" "$(jq -r '.accepted | join(" ")' "$work/repair.jsonl")"
 "$manage" showtenants --format json >"$work/tenants.json"
 validate showtenants "$work/tenants.json"
 "$manage" showmigrations --format json >"$work/migrations.json"

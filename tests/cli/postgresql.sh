@@ -36,9 +36,9 @@ printf -- '-- depends: users/0001_initial\nCREATE TABLE products (id INTEGER PRI
 for t in acme globex initech; do
   expect_status "create schema tenant $t" 0 "$manage" createtenant --tenant-id=$t --name="$t Inc." --isolation=schema --no-migrate
 done
-expect_output "schema created" "OK Schema 'initech' created"
+expect_output "schema created" "✓ Schema 'initech' created"
 expect_status "create database tenant" 0 "$manage" createtenant --tenant-id=dbco --name="DB Co" --isolation=database --location="${db}_dbco" --no-migrate
-expect_output "database created" "OK Database '${db}_dbco' created"
+expect_output "database created" "✓ Database '${db}_dbco' created"
 expect_status "hostile schema location" 2 "$manage" createtenant --tenant-id=evil --name=Evil --isolation=schema --location='x"; DROP SCHEMA public CASCADE; --'
 expect_output "refused, named" "may contain only lowercase letters, digits and '_'"
 expect_status "public as a location" 2 "$manage" createtenant --tenant-id=pub --name=Pub --isolation=schema --location=public
@@ -52,8 +52,8 @@ sql "INSERT INTO tenant_migrator_tenants VALUES ('zhostile', 'Z', 'schema', 'x\"
 # --- a mixed run with a failing tenant in the middle -----------------------------
 sql "CREATE TABLE globex.products (legacy INTEGER)"
 expect_status "mixed run, globex fails" 1 "$manage" migratealltenants
-expect_output "globex failure with SQLSTATE" "FAILED Migrations failed for tenant 'globex': products/0001_initial.sql: 42P07: relation \"products\" already exists (line 2)"
-expect_output "hostile row failed alone" "FAILED Migrations failed for tenant 'zhostile': tenant 'zhostile': schema name"
+expect_output "globex failure with SQLSTATE" "✗ ERROR Migrations failed for tenant 'globex': products/0001_initial.sql: 42P07: relation \"products\" already exists (line 2)"
+expect_output "hostile row failed alone" "✗ ERROR Migrations failed for tenant 'zhostile': tenant 'zhostile': schema name"
 expect_output "summary" "  Total: 5 tenants, 3 succeeded, 2 failed"
 check "acme history in its schema" 3 "$(sql "SELECT count(*) FROM acme.tenant_migrator_history")"
 check "dbco history in its database" 3 "$(psql -tAq "$server/${db}_dbco" -c "SELECT count(*) FROM tenant_migrator_history")"
@@ -63,7 +63,7 @@ check "no history table in public" 0 "$(sql "SELECT count(*) FROM information_sc
 sql "DELETE FROM tenant_migrator_tenants WHERE tenant_id = 'zhostile'"
 sql "DROP TABLE globex.products"
 expect_status "rerun with reused connection completes globex" 0 "$manage" migratealltenants --connection reuse
-expect_output "globex migrated" "OK globex - migrated successfully (2 applied)"
+expect_output "globex migrated" "✓ globex - migrated successfully (2 applied)"
 
 # --- companions on PostgreSQL ----------------------------------------------------
 expect_status "showmigrations --pending" 0 "$manage" showmigrations --pending
@@ -79,6 +79,13 @@ expect_status "showmigrations json" 0 "$manage" showmigrations --format=json --t
 jq -e '.[0].pending == 0 and (.[0].migrations | length == 3)' "$work/out" >/dev/null && pass "json state" || fail "json state"
 expect_status "showtenants" 0 "$manage" showtenants --isolation=schema --format=csv
 check "three schema tenants" 4 "$(wc -l <"$work/out")"
+# A DROP DATABASE the server refuses (a template database cannot be dropped): outside any tenant, exit 3.
+psql -q "$TENANT_MIGRATOR_TEST_PG" -c "ALTER DATABASE ${db}_dbco IS_TEMPLATE true"
+expect_status "deletetenant refused by the server" 3 "$manage" deletetenant --tenant-id=dbco --drop-data --yes
+expect_output "names the tenant and the server's reason" "error: tenant 'dbco' not deleted: "
+expect_output "server's reason" "cannot drop a template database"
+check "registry row kept" 1 "$(sql "SELECT count(*) FROM tenant_migrator_tenants WHERE tenant_id = 'dbco'")"
+psql -q "$TENANT_MIGRATOR_TEST_PG" -c "ALTER DATABASE ${db}_dbco IS_TEMPLATE false"
 expect_status "delete with data" 0 "$manage" deletetenant --tenant-id=initech --drop-data --yes
 check "schema dropped" 0 "$(sql "SELECT count(*) FROM pg_namespace WHERE nspname = 'initech'")"
 
@@ -86,8 +93,8 @@ check "schema dropped" 0 "$(sql "SELECT count(*) FROM pg_namespace WHERE nspname
 sql "DROP SCHEMA globex CASCADE"
 printf 'ALTER TABLE users ADD COLUMN phone TEXT;\n' >"$work/migrations/users/0003_add_phone.sql"
 expect_status "dropped schema" 1 "$manage" migratealltenants
-expect_output "named" "FAILED Migrations failed for tenant 'globex': schema 'globex' of tenant 'globex' does not exist"
-expect_output "others migrated" "OK acme - migrated successfully (1 applied)"
+expect_output "named" "✗ ERROR Migrations failed for tenant 'globex': schema 'globex' of tenant 'globex' does not exist"
+expect_output "others migrated" "✓ acme - migrated successfully (1 applied)"
 "$manage" deletetenant --tenant-id=globex --yes >/dev/null
 
 # --- --lock-timeout stops a migration blocked by a held lock ---------------------
@@ -95,9 +102,9 @@ printf 'ALTER TABLE users ADD COLUMN nickname TEXT;\n' >"$work/migrations/users/
 psql -q "$master" -c "BEGIN; LOCK TABLE acme.users IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(8); COMMIT;" >/dev/null 2>&1 &
 locker=$!
 sleep 1
-expect_status "blocked tenant stopped by --lock-timeout" 1 "$manage" migratealltenants --lock-timeout=300
+expect_status "blocked tenant stopped by --lock-timeout" 1 "$manage" migratealltenants --lock-timeout=300ms
 expect_output "which timeout" "lock timeout (--lock-timeout) fired"
-expect_output "the other tenant migrated" "OK dbco - migrated successfully (1 applied)"
+expect_output "the other tenant migrated" "✓ dbco - migrated successfully (1 applied)"
 kill $locker 2>/dev/null; wait $locker 2>/dev/null
 expect_status "rerun after the lock is gone" 0 "$manage" migratealltenants
 

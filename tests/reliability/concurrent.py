@@ -80,7 +80,7 @@ def parse(fmt, output):
             elif line == "Migration Summary:":
                 in_summary = True
             elif in_summary:
-                m = re.match(r"^  (?:OK|FAILED|SKIPPED) (\S+) - (migrated successfully|up to date|FAILED|skipped|interrupted)",
+                m = re.match(r"^  (?:✓|✗ ERROR|!) (\S+) - (migrated successfully|up to date|FAILED|skipped|interrupted)",
                              line)
                 if m:
                     outcomes[m.group(1)] = words[m.group(2)]
@@ -93,7 +93,7 @@ def parse(fmt, output):
                         others += 1
                     else:
                         failures.append(line)
-                elif "FAILED" in line:
+                elif "FAILED" in line or "ERROR" in line:
                     failures.append(line)
     return applied, others, outcomes, failures
 

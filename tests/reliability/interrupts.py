@@ -64,10 +64,10 @@ def summary_problems(fmt, output, sig, double):
     if double:
         return problems  # stops at once: no summary promised
     if fmt == "text":
-        for want in ["Migration Summary:", "  OK t000 - migrated successfully (6 applied)", "  FAILED t001 - interrupted",
+        for want in ["Migration Summary:", "  ✓ t000 - migrated successfully (6 applied)", "  ✗ ERROR t001 - interrupted",
                      "  1 not processed (interrupted)",
                      "Interrupted by %s: the migration in flight was rolled back. Rerun to finish." % name,
-                     "FAILED Tenant 't001' interrupted: ", "%s was rolled back" % SLOW]:
+                     "✗ ERROR Tenant 't001' interrupted: ", "%s was rolled back" % SLOW]:
             if want not in output:
                 problems.append("output lacks %r" % want)
     elif fmt == "json":

@@ -4,8 +4,9 @@
 //     users/0001_initial.sql ... OK
 //   ✓ Tenant 'acme' migrated successfully.
 //
-// On a terminal it uses ✓/✗ and colour; off a terminal, with NO_COLOR set or
-// with --no-color, plain OK/FAILED markers and no escape codes (logs stay greppable).
+// Markers are ✓/✗ (the seed's), or OK/FAILED when ascii. Colour only on a
+// terminal without NO_COLOR or --no-color. Off a terminal every failure line
+// carries the word ERROR, so that `grep ERROR` finds it in a log.
 #pragma once
 
 #include <cstdio>
@@ -23,14 +24,27 @@
 namespace tenant_migrator {
 
 struct console_style {
-  bool fancy = false;  // ✓/✗ and ANSI colour
+  bool color = false;       // ANSI colour
+  bool symbols = false;     // ✓/✗/! markers; false: OK/FAILED/SKIPPED
+  bool tag_errors = false;  // failure lines carry the word ERROR
 
-  // Fancy only when `stream` is a terminal, NO_COLOR is unset and no_color is false.
-  static console_style detect(std::FILE* stream = stdout, bool no_color = false) {
+  // Colour only when `stream` is a terminal, NO_COLOR is unset and no_color is
+  // false; ✓/✗ unless ascii; ERROR tags off a terminal.
+  static console_style detect(std::FILE* stream = stdout, bool no_color = false, bool ascii = false) {
     const char* env = std::getenv("NO_COLOR");
     bool env_no_color = env != nullptr && env[0] != '\0';
-    return console_style{!no_color && !env_no_color && ::isatty(::fileno(stream)) == 1};
+    bool terminal = ::isatty(::fileno(stream)) == 1;
+    return console_style{terminal && !no_color && !env_no_color, !ascii, !terminal};
   }
+
+  std::string paint(std::string_view code, std::string_view text) const {
+    if (!color) return std::string(text);
+    return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
+  }
+  std::string ok() const { return paint("32", symbols ? "✓" : "OK"); }
+  // The failure marker, with " ERROR" when failure lines are tagged.
+  std::string fail() const { return paint("31", symbols ? "✗" : "FAILED") + (tag_errors ? " ERROR" : ""); }
+  std::string skip() const { return paint("33", symbols ? "!" : "SKIPPED"); }
 };
 
 class ConsoleReporter {
@@ -53,7 +67,9 @@ class ConsoleReporter {
     else
       *out_ << paint("32", "OK") << '\n';
   }
-  void on(const migration_failed&) { *out_ << paint("31", "FAILED") << '\n'; }
+  void on(const migration_failed&) {
+    *out_ << paint("31", "FAILED") << (style_.tag_errors ? " ERROR" : "") << '\n';
+  }
   void on(const tenant_finished& e) {
     const auto& r = e.result;
     switch (r.outcome) {
@@ -108,13 +124,10 @@ class ConsoleReporter {
   }
 
  private:
-  std::string paint(std::string_view code, std::string_view text) const {
-    if (!style_.fancy) return std::string(text);
-    return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
-  }
-  std::string ok() const { return style_.fancy ? paint("32", "✓") : "OK"; }
-  std::string fail() const { return style_.fancy ? paint("31", "✗") : "FAILED"; }
-  std::string skip() const { return style_.fancy ? paint("33", "!") : "SKIPPED"; }
+  std::string paint(std::string_view code, std::string_view text) const { return style_.paint(code, text); }
+  std::string ok() const { return style_.ok(); }
+  std::string fail() const { return style_.fail(); }
+  std::string skip() const { return style_.skip(); }
 
   std::ostream* out_;
   console_style style_;

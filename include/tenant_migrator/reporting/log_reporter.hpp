@@ -36,6 +36,13 @@ inline std::string logfmt_value(std::string_view v) {
 }
 }  // namespace detail
 
+// One line as LogReporter writes it: "<ISO time> <LEVEL padded to 5> <event> <fields>".
+inline void write_log_line(std::ostream& out, std::string_view level, std::string_view event, const std::string& fields) {
+  std::string padded(level);
+  padded.resize(5, ' ');
+  out << detail::iso8601_now() << ' ' << padded << ' ' << event << ' ' << fields << '\n' << std::flush;
+}
+
 class LogReporter {
  public:
   explicit LogReporter(std::ostream& out = std::cout) : out_(&out) {}
@@ -77,9 +84,7 @@ class LogReporter {
     return "tenant=" + detail::logfmt_value(t.id) + " migration=" + detail::logfmt_value(m.file());
   }
   void line(std::string_view level, std::string_view event, const std::string& fields) {
-    std::string padded(level);
-    padded.resize(5, ' ');
-    *out_ << detail::iso8601_now() << ' ' << padded << ' ' << event << ' ' << fields << '\n' << std::flush;
+    write_log_line(*out_, level, event, fields);
   }
   std::ostream* out_;
 };

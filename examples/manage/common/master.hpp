@@ -1,0 +1,99 @@
+// Reaching the master and the migration set, written once for any adapter on
+// the library's public API.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <tenant_migrator/tenant_migrator.hpp>
+#include <tenant_migrator/adapters/sqlite.hpp>
+#ifdef TENANT_MIGRATOR_MANAGE_WITH_POSTGRESQL
+#include <tenant_migrator/adapters/postgresql.hpp>
+#endif
+
+#include "cli.hpp"
+#include "errors.hpp"
+#include "signals.hpp"
+
+namespace manage {
+
+namespace tmig = tenant_migrator;
+
+// Calls f(adapter, master_location) with the adapter the master URL calls for.
+template <class F>
+int with_master(const std::string& url, F&& f) {
+  auto master = tmig::parse_master_url(url);
+  if (master.backend == tmig::backend_kind::sqlite) return f(tmig::SqliteAdapter{}, master.location);
+#ifdef TENANT_MIGRATOR_MANAGE_WITH_POSTGRESQL
+  return f(tmig::PostgresqlAdapter(master.location, tmig::postgresql_options{}), master.location);
+#else
+  throw tmig::usage_error("this build of manage has no PostgreSQL support");
+#endif
+}
+
+template <class Adapter>
+using fresh_connections = tmig::FreshConnectionPerTenant<Adapter>;
+
+template <class Policy, class Reporter = tmig::NullReporter>
+using migrator = tmig::TenantMigrator<tmig::PerTenantIsolation, Policy, Reporter>;
+
+// The master's tenant registry; `create` makes the master and its table if missing.
+template <class Adapter>
+auto open_catalog(Adapter& adapter, const std::string& master, bool create = false) {
+  if constexpr (requires { adapter.connect_or_create(master); }) {
+    if (create) {
+      tmig::SqlCatalog catalog(adapter.connect_or_create(master));
+      catalog.ensure_table();
+      return catalog;
+    }
+  }
+  tmig::SqlCatalog catalog(adapter.connect(master));
+  if (create) catalog.ensure_table();
+  return catalog;
+}
+
+inline const std::string& migrations_folder(const source_options& o) {
+  if (o.migrations.empty())
+    throw tmig::usage_error("no migrations folder: give --migrations DIR or set TENANT_MIGRATOR_MIGRATIONS");
+  return o.migrations;
+}
+
+inline tmig::migration_set load_set(const source_options& o) {
+  return tmig::load_migration_directory(migrations_folder(o));
+}
+
+// The target the positionals ask for, checked against the set.
+inline tmig::migration_target target_of(const target_options& o, const tmig::migration_set& set) {
+  tmig::migration_target t;
+  if (!o.app_label.empty()) t.app = o.app_label;
+  if (!o.migration_name.empty()) t.name = o.migration_name;
+  tmig::validate_target(set, t);
+  return t;
+}
+
+inline tmig::migrator_options migrator_options_of(const std::string& master, const timeout_options& t, bool fake) {
+  tmig::migrator_options m;
+  m.master_location = master;
+  m.stop_signal = &stop_signal;
+  m.lock_wait = timeout_options::ms(t.lock_wait);
+  m.lock_timeout = timeout_options::ms(t.lock_timeout);
+  m.statement_timeout = timeout_options::ms(t.statement_timeout);
+  m.fake = fake;
+  return m;
+}
+
+// The registry row of `id`; usage_error when there is none (or it is disabled
+// and allow_disabled is false).
+template <class Catalog>
+tmig::tenant existing_tenant(Catalog& catalog, const std::string& id, bool allow_disabled = false) {
+  if (id.empty()) throw tmig::usage_error("missing --tenant-id");
+  auto t = catalog.find_tenant(id);
+  if (!t)
+    throw tmig::usage_error("Tenant '" + id + "' does not exist. Create it with: manage createtenant --tenant-id=" + id +
+                            " ...");
+  if (t->status == tmig::tenant_status::disabled && !allow_disabled) throw tmig::usage_error(disabled_message(id));
+  return *t;
+}
+
+}  // namespace manage

@@ -1,0 +1,85 @@
+// Planning and running tenants, shared by migratealltenants and migratetenant:
+// a run always goes through the library's TenantMigrator::run, so every
+// format shows the whole run (run_started ... run_finished).
+#pragma once
+
+#include <csignal>
+#include <iostream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include <tenant_migrator/reporting/progress_reporter.hpp>
+
+#include "errors.hpp"
+#include "master.hpp"
+#include "output.hpp"
+
+namespace manage {
+
+inline int exit_of(const tmig::run_summary& s) {
+  if (s.signal == SIGINT) return code(exit_status::interrupted);
+  if (s.signal == SIGTERM) return code(exit_status::terminated);
+  return code(s.all_succeeded() ? exit_status::ok : exit_status::failed);
+}
+
+// Calls f(adapter, master, set, target, catalog): the master reached, the
+// migration set loaded and the target checked against it, before anything runs.
+template <class F>
+int with_run_sources(const source_options& source, const target_options& target, F&& f) {
+  return with_master(source.master, [&](auto adapter, const std::string& master) {
+    auto set = load_set(source);
+    auto to = target_of(target, set);
+    auto catalog = open_catalog(adapter, master);
+    return f(adapter, master, set, to, catalog);
+  });
+}
+
+// Everything a plan or a run needs besides the tenants.
+struct run_request {
+  const std::string& master;
+  const tmig::migration_set& set;
+  const tmig::migration_target& target;
+  const run_output_options& output;
+  const timeout_options& timeouts;
+  bool fake = false;
+  bool progress = false;  // the live line on standard error
+};
+
+// --plan: each tenant's plan, in order. Exit 1 when a tenant cannot be planned.
+template <class Adapter>
+int plan_tenants(Adapter& adapter, const std::vector<tmig::tenant>& tenants, const run_request& r) {
+  migrator<fresh_connections<Adapter>> m(fresh_connections<Adapter>(adapter), {},
+                                          migrator_options_of(r.master, r.timeouts, r.fake));
+  int status = code(exit_status::ok);
+  for (std::size_t i = 0; i < tenants.size(); ++i) {
+    auto plan = m.plan_tenant(tenants[i], r.set, r.target);
+    print_plan(r.output, plan, i == 0);
+    if (!plan.error.empty()) status = code(exit_status::failed);
+  }
+  if (tenants.empty() && r.output.format == "text") std::cout << "No tenants to plan.\n";
+  return status;
+}
+
+// Migrates `tenants` with the connection policy given, reports the run in the
+// format asked for, then marks the incomplete tenants that succeeded active.
+// A failure outside any tenant (the master lost) throws cannot_go_on.
+template <class Policy, class Catalog>
+tmig::run_summary run_tenants(Policy policy, Catalog& catalog, const std::vector<tmig::tenant>& tenants,
+                              const run_request& r) {
+  if (r.fake) warn("--fake changes migration history without running any SQL.");
+  tmig::run_summary summary;
+  with_reporter(r.output, [&](auto output) {
+    auto reporter = tmig::combine_reporters(std::move(output), tmig::ProgressReporter(std::cerr, r.progress));
+    migrator<Policy, decltype(reporter)> m(std::move(policy), std::move(reporter),
+                                           migrator_options_of(r.master, r.timeouts, r.fake));
+    after_start("the run could not go on", [&] {
+      summary = m.run(tenants, r.set, r.target);
+      tmig::mark_complete(catalog, tenants, summary);
+    });
+    return 0;
+  });
+  return summary;
+}
+
+}  // namespace manage

@@ -1,0 +1,45 @@
+#include "migratealltenants.hpp"
+
+#include <unistd.h>
+
+#include <type_traits>
+
+#include "common/run.hpp"
+
+namespace manage {
+
+void migratealltenants_command::declare(CLI::App& c) {
+  source.declare(c);
+  target.declare(c);
+  add_tenant_list(c, "--tenant", only, "Only this tenant (repeatable, or a comma list)");
+  add_tenant_list(c, "--exclude", exclude, "Skip this tenant (repeatable, or a comma list)");
+  c.add_option("--connection", connection, "fresh: a new connection per tenant (default); reuse: one per server")
+      ->check(CLI::IsMember({"fresh", "reuse"}));
+  timeouts.declare(c);
+  output.declare(c);
+  c.add_flag("--no-progress", no_progress,
+             "No live progress line on stderr (shown when stdout is redirected and stderr is a terminal)");
+}
+
+int migratealltenants_command::run() {
+  return with_run_sources(source, target, [&](auto& adapter, const std::string& master, const auto& set,
+                                             const auto& to, auto& catalog) {
+    using Adapter = std::remove_reference_t<decltype(adapter)>;
+    auto tenants = tmig::select_tenants(catalog, {only, exclude});
+    // A live line on stderr while stdout goes to a file or pipe (otherwise
+    // the run would look silent on the terminal); never when stderr is not one.
+    bool progress = !no_progress && ::isatty(STDERR_FILENO) == 1 && ::isatty(STDOUT_FILENO) != 1;
+    run_request r{master, set, to, output, timeouts, target.fake, progress};
+    if (target.plan) return plan_tenants(adapter, tenants, r);
+    if (connection == "reuse")
+      return exit_of(run_tenants(tmig::ReuseConnectionPerServer<Adapter>(adapter), catalog, tenants, r));
+    return exit_of(run_tenants(fresh_connections<Adapter>(adapter), catalog, tenants, r));
+  });
+}
+
+std::unique_ptr<command> add_migratealltenants(CLI::App& manage) {
+  return make_command<migratealltenants_command>(manage, "migratealltenants",
+                                    "Apply pending migrations to every active tenant, one at a time");
+}
+
+}  // namespace manage

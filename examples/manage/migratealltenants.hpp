@@ -1,0 +1,25 @@
+// manage migratealltenants: every active tenant, one at a time (docs/commands/migratealltenants.md).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+#include "common/cli.hpp"
+
+namespace manage {
+
+struct migratealltenants_command : command {
+  source_options source;
+  target_options target;
+  std::vector<std::string> only, exclude;
+  std::string connection = "fresh";
+  timeout_options timeouts;
+  run_output_options output;
+  bool no_progress = false;
+
+  void declare(CLI::App& c);
+  int run() override;
+};
+
+}  // namespace manage

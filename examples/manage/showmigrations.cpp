@@ -1,0 +1,93 @@
+#include "showmigrations.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <map>
+
+#include <tenant_migrator/output/tenant_list_json.hpp>
+
+#include "common/master.hpp"
+
+namespace manage {
+
+namespace {
+
+void print_state(const tmig::tenant_state& state) {
+  std::cout << state.tenant_id << ":\n";
+  if (!state.error.empty()) {
+    std::cout << "  error: " << state.error << '\n';
+    return;
+  }
+  std::map<std::string, std::vector<const tmig::migration_state*>> by_app;
+  for (const auto& m : state.migrations) by_app[m.key.app].push_back(&m);
+  for (auto& [app, list] : by_app) {
+    std::sort(list.begin(), list.end(), [](auto* a, auto* b) { return a->key.name < b->key.name; });
+    std::cout << "  " << app << '\n';
+    for (const auto* m : list) {
+      std::cout << "   [" << (m->applied ? 'X' : ' ') << "] " << m->key.name;
+      if (!m->in_set) std::cout << "  (recorded, but not in the migration set)";
+      if (!m->checksum_ok) std::cout << "  (file changed after it was applied)";
+      std::cout << '\n';
+    }
+  }
+}
+
+}  // namespace
+
+void showmigrations_command::declare(CLI::App& c) {
+  source.declare(c);
+  c.add_option("--tenant-id", tenant_id, "Only this tenant (default: every active tenant)");
+  c.add_option("app_label", app_label, "Only this app");
+  c.add_option("--format", format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+  c.add_flag("--pending", pending, "One line per tenant with its pending count; exit 1 when any tenant has some");
+}
+
+int showmigrations_command::run() {
+  return with_master(source.master, [&](auto adapter, const std::string& master) {
+    using Adapter = decltype(adapter);
+    auto set = load_set(source);
+    if (!app_label.empty()) tmig::validate_target(set, tmig::migration_target{app_label, {}});
+    auto catalog = open_catalog(adapter, master);
+    std::vector<tmig::tenant> tenants;
+    if (!tenant_id.empty())
+      tenants.push_back(existing_tenant(catalog, tenant_id, /*allow_disabled=*/true));
+    else
+      tenants = tmig::select_tenants(catalog);
+    migrator<fresh_connections<Adapter>> m(fresh_connections<Adapter>(adapter), {},
+                                            migrator_options_of(master, timeout_options{}, false));
+    bool any_pending = false, any_error = false;
+    tmig::json all = tmig::json::array();
+    for (const auto& t : tenants) {
+      auto state = m.inspect_tenant(t, set);
+      if (!app_label.empty())
+        std::erase_if(state.migrations, [&](const tmig::migration_state& ms) { return ms.key.app != app_label; });
+      any_pending |= state.pending() > 0;
+      any_error |= !state.error.empty();
+      if (format == "json") {
+        all.push_back(tmig::tenant_state_to_json(state));
+      } else if (pending) {
+        if (!state.error.empty())
+          std::cout << state.tenant_id << ": error: " << state.error << '\n';
+        else if (state.pending() == 0)
+          std::cout << state.tenant_id << ": up to date\n";
+        else
+          std::cout << state.tenant_id << ": " << state.pending() << " pending\n";
+      } else {
+        print_state(state);
+      }
+    }
+    if (format == "json")
+      std::cout << all.dump(2, ' ', false, tmig::json::error_handler_t::replace) << '\n';
+    else if (tenants.empty())
+      std::cout << "No tenants found.\n";
+    if (any_error || (pending && any_pending)) return code(exit_status::failed);
+    return code(exit_status::ok);
+  });
+}
+
+std::unique_ptr<command> add_showmigrations(CLI::App& manage) {
+  return make_command<showmigrations_command>(manage, "showmigrations",
+                                    "Show applied and pending migrations per tenant");
+}
+
+}  // namespace manage

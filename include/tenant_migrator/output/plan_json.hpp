@@ -1,0 +1,35 @@
+// What --plan and --repair print with --format json: one object per tenant,
+// a JSON Lines event like those of a run. Keys are in docs/json.md; schemas
+// docs/schemas/event-tenant_plan.schema.json, event-tenant_repaired.schema.json.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "../detail/clock.hpp"
+#include "../json.hpp"
+#include "../migrator.hpp"
+
+namespace tenant_migrator {
+
+// {"event": "tenant_plan", "time", "tenant", "steps": [{"migration", "direction"}], "error" (null when planned)}
+inline json tenant_plan_to_json(const tenant_plan& plan) {
+  json steps = json::array();
+  for (const auto& s : plan.steps)
+    steps.push_back({{"migration", s.what->file()},
+                     {"direction", s.way == direction::forwards ? "forwards" : "backwards"}});
+  return {{"event", "tenant_plan"},
+          {"time", detail::iso8601_now()},
+          {"tenant", plan.tenant_id},
+          {"steps", std::move(steps)},
+          {"error", plan.error.empty() ? json(nullptr) : json(plan.error)}};
+}
+
+// {"event": "tenant_repaired", "time", "tenant", "accepted": ["users/0001_initial.sql", ...]}
+inline json tenant_repaired_to_json(const std::string& tenant_id, const std::vector<migration_key>& accepted) {
+  json files = json::array();
+  for (const auto& k : accepted) files.push_back(k.str() + ".sql");
+  return {{"event", "tenant_repaired"}, {"time", detail::iso8601_now()}, {"tenant", tenant_id}, {"accepted", std::move(files)}};
+}
+
+}  // namespace tenant_migrator
