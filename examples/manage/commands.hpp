@@ -190,12 +190,17 @@ class commands {
       if (!o_.status_filter.empty() && tmig::to_string(t.status) != o_.status_filter) continue;
       shown.push_back(std::move(t));
     }
+#ifdef TENANT_MIGRATOR_MANAGE_WITH_POSTGRESQL
+    const tmig::location_display show = &tmig::PostgresqlAdapter::shown_location;  // masks what libpq reads as secret
+#else
+    const tmig::location_display show = &tmig::shown_location;
+#endif
     if (o_.format == "json")
-      std::cout << tmig::tenants_to_json(shown).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+      std::cout << tmig::tenants_to_json(shown, show).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     else if (o_.format == "csv")
-      std::cout << tmig::format_tenant_csv(shown);
+      std::cout << tmig::format_tenant_csv(shown, show);
     else
-      std::cout << tmig::format_tenant_table(shown);
+      std::cout << tmig::format_tenant_table(shown, show);
     return 0;
   }
 

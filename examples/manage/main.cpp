@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
@@ -32,6 +33,20 @@ void install_signal_handlers() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+}
+
+// An error for stderr, on one line. The library's messages show locations
+// already masked; one that quotes a PostgreSQL master URL as given is
+// cleaned of it by libpq's reading of it.
+std::string shown_error(std::string_view what, const std::string& master) {
+#ifdef TENANT_MIGRATOR_MANAGE_WITH_POSTGRESQL
+  if (master.rfind("sqlite:", 0) != 0 && (master.find("://") != std::string::npos || master.find('=') != std::string::npos))
+    return tmig::PostgresqlAdapter::scrub_message(what, master);
+#endif
+  std::string out(what);
+  for (auto& c : out)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  return out;
 }
 
 // Runs the chosen subcommand against the adapter the master URL calls for.
@@ -206,10 +221,10 @@ int main(int argc, char** argv) {
     for (const auto& p : e.problems()) std::cerr << "error: " << p.file << ": " << p.message << '\n';
     return static_cast<int>(tmig::exit_status::usage);
   } catch (const tmig::usage_error& e) {
-    std::cerr << "error: " << tmig::shown_connection_string(e.what()) << '\n';
+    std::cerr << "error: " << shown_error(e.what(), o.master) << '\n';
     return static_cast<int>(tmig::exit_status::usage);
   } catch (const std::exception& e) {
-    std::cerr << "error: " << tmig::shown_connection_string(e.what()) << '\n';
+    std::cerr << "error: " << shown_error(e.what(), o.master) << '\n';
     return static_cast<int>(tmig::exit_status::usage);
   }
 }
