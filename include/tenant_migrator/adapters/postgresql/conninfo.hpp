@@ -131,21 +131,37 @@ inline std::string without_quoted_fragments(std::string_view message) {
 // value libpq reads in it replaced by ****, wherever it appears. When libpq
 // cannot parse `location`, nothing it quotes from it is kept.
 inline std::string scrub_message(std::string_view message, std::string_view location) {
-  std::string out = one_line(message);
-  if (location.empty()) return out;
+  std::string out(message);
+  if (location.empty()) return one_line(out);
   auto replace_all = [&out](std::string_view what, std::string_view by) {
     if (what.empty()) return;
     for (std::size_t at = out.find(what); at != std::string::npos; at = out.find(what, at + by.size()))
       out.replace(at, what.size(), by);
   };
   const std::string shown = shown_conninfo(location);
+  // Before and after joining lines: a quote of the whole string spans them as it does.
   replace_all(location, shown);
+  out = one_line(out);
   replace_all(one_line(location), shown);
   auto fields = parse_conninfo(location);
   if (!fields) return without_quoted_fragments(out);
-  // Three characters at least: a shorter value would mask unrelated letters too.
-  for (const auto& f : *fields)
-    if (f.secret && f.value.size() >= 3) replace_all(f.value, "****");
+  // A secret quoted in part, or with escapes: its value and each word of it.
+  // Three characters at least: a shorter one would mask unrelated letters too.
+  for (const auto& f : *fields) {
+    if (!f.secret) continue;
+    std::vector<std::string> parts{f.value};
+    std::string word;
+    for (char c : f.value + " ") {
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+        if (!word.empty()) parts.push_back(word);
+        word.clear();
+      } else {
+        word += c;
+      }
+    }
+    for (const auto& part : parts)
+      if (part.size() >= 3) replace_all(part, "****");
+  }
   return out;
 }
 
