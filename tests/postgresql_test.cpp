@@ -174,7 +174,7 @@ TEST_CASE("shown_location: libpq's reading decides the password, and only it is 
   struct leak_shape {
     std::string conninfo, password;
   };
-  for (const auto& [conninfo, password] : std::vector<leak_shape>{
+  for (const auto& leak : std::vector<leak_shape>{
            {"host=drr&passhost=drr&password=\npassword ='Pwkmjy9m0x5'\n", "Pwkmjy9m0x5"},  // fuzz find
            {"password=a&password=\npassword = s3\\ cret\n", "s3 cret"},
            {"host=h password=x\\ s3cretpw user=u", "x s3cretpw"},
@@ -186,6 +186,9 @@ TEST_CASE("shown_location: libpq's reading decides the password, and only it is 
            {"postgresql://db/app?pass%77ord=s3cretpw", "s3cretpw"},
            {"postgresql://tm%23user:s3cretpw@h:1/x", "s3cretpw"},
            {"postgresql://u:s3cret%70w@h/x", "s3cretpw"}}) {
+    // Named copies: clang 14 lets no lambda (CAPTURE) capture a structured binding.
+    const std::string& conninfo = leak.conninfo;
+    const std::string& password = leak.password;
     CAPTURE(conninfo);
     const std::string shown = PostgresqlAdapter::shown_location(conninfo);
     CAPTURE(shown);
