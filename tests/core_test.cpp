@@ -183,7 +183,7 @@ TEST_CASE("master URLs and password masking") {
   CHECK(parse_master_url("host=127.0.0.1 dbname=app").backend == backend_kind::postgresql);
   CHECK_THROWS_AS(parse_master_url("mysql://x"), usage_error);
   CHECK_THROWS_AS(parse_master_url("sqlite://host/x.db"), usage_error);
-  CHECK_THROWS_AS(parse_master_url(""), usage_error);
+  CHECK_THROWS_WITH_AS(parse_master_url(""), "no master database URL given", usage_error);
   try {
     parse_master_url("ftp://app:s3cret@host/db");
     FAIL("no throw");

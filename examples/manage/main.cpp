@@ -63,6 +63,7 @@ int dispatch(const std::string& command, Adapter adapter, const std::string& mas
 }
 
 int run(const std::string& command, const manage::options& o) {
+  if (o.master.empty()) throw tmig::usage_error("no master database: give --master URL or set TENANT_MIGRATOR_MASTER");
   auto master = tmig::parse_master_url(o.master);
   if (master.backend == tmig::backend_kind::sqlite) return dispatch(command, tmig::SqliteAdapter{}, master.location, o);
 #ifdef TENANT_MIGRATOR_MANAGE_WITH_POSTGRESQL

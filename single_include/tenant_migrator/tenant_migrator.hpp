@@ -2527,7 +2527,7 @@ inline std::string shown_location(std::string_view location) {
 // Parses a --master value. Throws usage_error naming the culprit: a SQLite
 // URL in full (a path holds no password), anything else by its scheme only.
 inline master_url parse_master_url(std::string_view url) {
-  if (url.empty()) throw usage_error("no master database: give --master URL or set TENANT_MIGRATOR_MASTER");
+  if (url.empty()) throw usage_error("no master database URL given");
   if (url.substr(0, 7) == "sqlite:") {
     auto bad = [&](std::string_view why) {
       return usage_error("bad master URL '" + detail::flattened(url) + "': " + std::string(why));
