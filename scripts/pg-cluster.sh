@@ -2,7 +2,7 @@
 # A throwaway PostgreSQL server for the tests (scripts/test.sh uses it).
 #
 #   scripts/pg-cluster.sh start DIR   initdb into DIR (empty or missing), start the server on
-#                                     127.0.0.1 and a free port from 55432 up, print its URL:
+#                                     127.0.0.1 and a free port from 25432 up, print its URL:
 #                                     postgresql://postgres@127.0.0.1:PORT/postgres
 #   scripts/pg-cluster.sh stop DIR    stop the server (fast) and remove DIR
 #
@@ -10,6 +10,11 @@
 # chowned to it, so DIR's parent must be searchable by postgres (mktemp -d in
 # /tmp is). As any other user, DIR must be that user's and the tools run directly.
 # Trust authentication, no fsync: for tests only. The server log is DIR/server.log.
+#
+# Ports: from 25432 up, below the kernel's ephemeral range (net.ipv4.ip_local_port_range,
+# 32768-60999 by default), where any outgoing connection may take a port between our
+# check and the server's bind. Ports inside that range are skipped, and each is
+# checked free before use.
 set -euo pipefail
 
 usage() { echo "usage: $0 start DIR | stop DIR" >&2; exit 2; }
@@ -70,8 +75,12 @@ start() {
   rm -f "$log"
 
   # Another run may pick the same port between the check and the bind: then try the next one.
-  local port
-  for port in $(seq 55432 55631); do
+  local port ephemeral_low=32768 ephemeral_high=60999
+  if [ -r /proc/sys/net/ipv4/ip_local_port_range ]; then
+    read -r ephemeral_low ephemeral_high </proc/sys/net/ipv4/ip_local_port_range
+  fi
+  for port in $(seq 25432 25631); do
+    [ "$port" -ge "$ephemeral_low" ] && [ "$port" -le "$ephemeral_high" ] && continue
     port_in_use "$port" && continue
     if as_owner "$bindir/pg_ctl" -w -t 60 -D "$dir" -l "$dir/server.log" start -o \
       "-c listen_addresses=127.0.0.1 -p $port -k '$dir' -c fsync=off -c synchronous_commit=off \
@@ -87,7 +96,7 @@ start() {
     tail -20 "$dir/server.log" >&2 || true
     exit 1
   done
-  echo "$0: no free port in 55432-55631" >&2
+  echo "$0: no free port in 25432-25631 outside the ephemeral range $ephemeral_low-$ephemeral_high" >&2
   exit 1
 }
 

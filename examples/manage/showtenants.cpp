@@ -26,12 +26,13 @@ int showtenants_command::run() {
       if (!status.empty() && tmig::to_string(t.status) != status) continue;
       shown.push_back(std::move(t));
     }
+    const tmig::location_display show = shown_location_display();
     if (format == "json")
-      std::cout << tmig::tenants_to_json(shown).dump(2, ' ', false, tmig::json::error_handler_t::replace) << '\n';
+      std::cout << tmig::tenants_to_json(shown, show).dump(2, ' ', false, tmig::json::error_handler_t::replace) << '\n';
     else if (format == "csv")
-      std::cout << tmig::format_tenant_csv(shown);
+      std::cout << tmig::format_tenant_csv(shown, show);
     else
-      std::cout << tmig::format_tenant_table(shown);
+      std::cout << tmig::format_tenant_table(shown, show);
     return code(exit_status::ok);
   });
 }

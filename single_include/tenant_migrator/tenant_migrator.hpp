@@ -2715,8 +2715,10 @@ struct PerTenantIsolation {
 // closed. The concept, and what a policy of your own provides, is in
 // concepts/connection_policy.hpp (docs/concepts/connection-policy.md).
 
+#include <concepts>
 #include <map>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -2749,11 +2751,20 @@ class FreshConnectionPerTenant {
   A adapter_{};
 };
 
-// One connection per server (per connection target), reused across tenants.
-// Between tenants the session is reset (capability::session_reset: e.g.
-// DISCARD ALL) so no setting leaks from one tenant to the next. Much cheaper
-// than a fresh connection when many schema tenants share a server. A
-// connection that failed is closed and reopened for the next tenant.
+// At most one open connection per server, reused across tenants. Between
+// tenants the session is reset (capability::session_reset: e.g. DISCARD ALL)
+// so no setting leaks from one tenant to the next. Much cheaper than a fresh
+// connection when many schema tenants share a server.
+//
+// The server of a target is what the adapter's `server_of(target)` says
+// (capability::server_identity) (for
+// PostgreSQL: host, port, user; not the database). A target on a server that
+// already has a connection to another target (the next tenant database on
+// it) closes that connection before opening its own, so database-per-tenant
+// never holds more than one connection per server however many tenants
+// there are. An adapter without it is taken to have one server: at
+// most one connection is open at all. A connection that failed is closed and
+// reopened for the next tenant.
 template <class A>
 class ReuseConnectionPerServer {
   static_assert(check_database_adapter<A>());
@@ -2768,15 +2779,20 @@ class ReuseConnectionPerServer {
 
   template <class F>
   decltype(auto) with_connection(const std::string& target, F&& f) {
-    auto it = open_.find(target);
-    if (it == open_.end()) it = open_.emplace(target, adapter_.connect(target)).first;
+    const std::string server = server_of(target);
+    auto it = open_.find(server);
+    if (it != open_.end() && it->second.target != target) {
+      open_.erase(it);  // closed before the next one opens: one per server, always
+      it = open_.end();
+    }
+    if (it == open_.end()) it = open_.emplace(server, entry{target, adapter_.connect(target)}).first;
     struct reset_after {
       ReuseConnectionPerServer* self;
-      typename std::map<std::string, connection_type>::iterator it;
+      typename std::map<std::string, entry>::iterator it;
       bool ok = false;
       ~reset_after() {
         try {
-          if constexpr (claims<A, capability::session_reset>) it->second.reset_session();
+          if constexpr (claims<A, capability::session_reset>) it->second.connection.reset_session();
           if (!ok) {
             self->open_.erase(it);  // after a failure, start the next tenant on a new connection
           }
@@ -2785,11 +2801,11 @@ class ReuseConnectionPerServer {
         }
       }
     } guard{this, it};
-    if constexpr (std::is_void_v<decltype(std::forward<F>(f)(it->second))>) {
-      std::forward<F>(f)(it->second);
+    if constexpr (std::is_void_v<decltype(std::forward<F>(f)(it->second.connection))>) {
+      std::forward<F>(f)(it->second.connection);
       guard.ok = true;
     } else {
-      decltype(auto) result = std::forward<F>(f)(it->second);
+      decltype(auto) result = std::forward<F>(f)(it->second.connection);
       guard.ok = true;
       return result;
     }
@@ -2798,8 +2814,20 @@ class ReuseConnectionPerServer {
   std::size_t open_connections() const noexcept { return open_.size(); }
 
  private:
+  struct entry {
+    std::string target;
+    connection_type connection;
+  };
+
+  std::string server_of(const std::string& target) const {
+    if constexpr (claims<A, capability::server_identity>)
+      return adapter_.server_of(target);
+    else
+      return {};
+  }
+
   A adapter_{};
-  std::map<std::string, connection_type> open_;
+  std::map<std::string, entry> open_;
 };
 
 }  // namespace tenant_migrator
@@ -3192,10 +3220,14 @@ static_assert(Reporter<ProgressReporter>);
 
 }  // namespace tenant_migrator
 // ---- connection_string.hpp ----
-// Master URLs (`--master`) and keeping passwords out of every output.
+// Master URLs (`--master`) and showing locations without secrets.
 //   sqlite:///abs/path.db   sqlite:relative/path.db
 //   postgresql://user:pw@host:5432/db?sslmode=disable   postgres://...
 //   host=127.0.0.1 port=5432 dbname=app user=app          (libpq key=value)
+// The core includes no database client library, so it never decides which
+// part of a connection string is a secret: only the client library's own
+// parser can (PostgresqlAdapter::shown_location, through libpq). What the
+// core cannot read, it does not show.
 
 #include <string>
 #include <string_view>
@@ -3210,115 +3242,37 @@ struct master_url {
   std::string location;  // SQLite: a file path; PostgreSQL: the libpq conninfo as given
 };
 
+// How a listing shows a tenant's location: PostgresqlAdapter::shown_location,
+// or the core's shown_location below.
+using location_display = std::string (*)(std::string_view);
+
 namespace detail {
-inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
-inline char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-inline int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = lower(c);
-  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-// Percent-decodes and lowercases `s` ("Pass%77ord" -> "password").
-inline std::string decoded_key(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-      out += lower(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
-      i += 2;
-    } else {
-      out += lower(s[i]);
-    }
-  }
-  return out;
-}
-}  // namespace detail
-
-// Masks every password in `s`: a libpq URI's "user:****@" and "password=****"
-// query parameter (also percent-encoded: "pass%77ord"), and a key=value
-// string's "password=****" (quoted or not, any whitespace around). `s` may be
-// a connection string or a message that contains some. Anything else is
-// returned unchanged.
-inline std::string redact_connection_string(std::string_view s) {
+// Line breaks and tabs as spaces, so a message stays one line.
+inline std::string flattened(std::string_view s) {
   std::string out(s);
-  // user:password@ in every URI of the text.
-  for (std::size_t scheme = out.find("://"); scheme != std::string::npos; scheme = out.find("://", scheme + 3)) {
-    // As libpq reads a URI: user info is everything up to an '@' met before any '/'
-    // ('?', '#' and spaces included), so mask exactly what libpq would take.
-    std::size_t authority = scheme + 3;
-    std::size_t at = authority;
-    while (at < out.size() && out[at] != '@' && out[at] != '/') ++at;
-    if (at >= out.size() || out[at] != '@') continue;
-    auto colon = out.find(':', authority);
-    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "****");
-  }
-  // key=value pairs whose key, percent-decoded, is "password".
-  std::size_t i = 0;
-  while (i < out.size()) {
-    // A key starts at the beginning or after a separator.
-    bool boundary = i == 0 || detail::is_space(out[i - 1]) || out[i - 1] == '?' || out[i - 1] == '&' ||
-                    out[i - 1] == ';' || out[i - 1] == '\'' || out[i - 1] == '"' || out[i - 1] == '(';
-    if (!boundary) {
-      ++i;
-      continue;
-    }
-    const bool in_query = i > 0 && (out[i - 1] == '?' || out[i - 1] == '&');
-    std::size_t key_end = i;
-    while (key_end < out.size() && out[key_end] != '=' && !detail::is_space(out[key_end]) && out[key_end] != '&' &&
-           out[key_end] != '?')
-      ++key_end;
-    std::size_t eq = key_end;
-    while (eq < out.size() && detail::is_space(out[eq])) ++eq;
-    if (key_end == i || eq >= out.size() || out[eq] != '=' || detail::decoded_key({out.data() + i, key_end - i}) != "password") {
-      i = key_end > i ? key_end : i + 1;
-      continue;
-    }
-    std::size_t value = eq + 1;
-    while (value < out.size() && detail::is_space(out[value])) ++value;
-    auto after_mask = value + 4;
-    if (out.compare(value, 4, "****") == 0 &&  // masked already (a message redacted twice)
-        (after_mask == out.size() || detail::is_space(out[after_mask]) || out[after_mask] == '\'' ||
-         out[after_mask] == '"' || out[after_mask] == ':' || out[after_mask] == ',' || out[after_mask] == ')')) {
-      i = value + 4;
-      continue;
-    }
-    std::size_t end = value;
-    if (end < out.size() && out[end] == '\'') {
-      ++end;
-      while (end < out.size() && out[end] != '\'') end += (out[end] == '\\' && end + 1 < out.size()) ? 2 : 1;
-      if (end < out.size()) ++end;
-    } else if (in_query) {
-      // A URI query value ends at the next parameter, fragment, space or quote.
-      while (end < out.size() && !detail::is_space(out[end]) && out[end] != '&' && out[end] != '#' &&
-             out[end] != '\'' && out[end] != '"')
-        ++end;
-    } else {
-      // An unquoted key=value value, as libpq reads it: up to whitespace, with a
-      // backslash escaping the next character (a space too); '&' is no separator.
-      while (end < out.size() && !detail::is_space(out[end])) end += (out[end] == '\\' && end + 1 < out.size()) ? 2 : 1;
-      if (end > out.size()) end = out.size();
-    }
-    out.replace(value, end - value, "****");
-    i = value + 4;
-  }
-  return out;
-}
-
-// A connection string as messages show it: password masked, on one line
-// (line breaks and tabs shown as spaces), so every error stays one line.
-inline std::string shown_connection_string(std::string_view s) {
-  std::string out = redact_connection_string(s);
   for (auto& c : out)
     if (c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f') c = ' ';
   return out;
 }
+}  // namespace detail
 
-// Parses a --master value. Throws usage_error naming the (redacted) value.
+// A location as shown without a client library to read it: a file path or a
+// bare database name as it is (flattened to one line); anything that looks like a connection string ("://" or
+// "=" in it) may hold a password and is not shown.
+inline std::string shown_location(std::string_view location) {
+  if (location.find("://") != std::string_view::npos || location.find('=') != std::string_view::npos)
+    return "<connection string not shown>";
+  return detail::flattened(location);
+}
+
+// Parses a --master value. Throws usage_error naming the culprit: a SQLite
+// URL in full (a path holds no password), anything else by its scheme only.
 inline master_url parse_master_url(std::string_view url) {
-  auto bad = [&](std::string_view why) {
-    return usage_error("bad master URL '" + shown_connection_string(url) + "': " + std::string(why));
-  };
-  if (url.empty()) throw usage_error("no master database: give --master URL or set TENANT_MIGRATOR_MASTER");
+  if (url.empty()) throw usage_error("no master database URL given");
   if (url.substr(0, 7) == "sqlite:") {
+    auto bad = [&](std::string_view why) {
+      return usage_error("bad master URL '" + detail::flattened(url) + "': " + std::string(why));
+    };
     auto rest = url.substr(7);
     if (rest.substr(0, 3) == "///") rest.remove_prefix(2);  // keep the leading '/'
     else if (rest.substr(0, 2) == "//")
@@ -3330,7 +3284,16 @@ inline master_url parse_master_url(std::string_view url) {
     return {backend_kind::postgresql, std::string(url)};
   if (url.find('=') != std::string_view::npos && url.find("://") == std::string_view::npos)
     return {backend_kind::postgresql, std::string(url)};
-  throw bad("expected sqlite:PATH, postgresql://... or libpq key=value pairs");
+  // The rest of the URL may hold a password, and no parser here knows where:
+  // only the scheme is named, when it is a plain word.
+  std::string_view scheme = url.substr(0, url.find(':'));
+  bool plain = !scheme.empty() && scheme.size() < url.size() && scheme.size() <= 32;
+  for (char c : scheme)
+    plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' ||
+                      c == '-' || c == '.');
+  throw usage_error(std::string("bad master URL") +
+                    (plain ? " (scheme '" + std::string(scheme) + "')" : std::string(" (not shown)")) +
+                    ": expected sqlite:PATH, postgresql://... or libpq key=value pairs");
 }
 
 }  // namespace tenant_migrator
@@ -4123,7 +4086,8 @@ void delete_tenant(A& adapter, C& catalog, MasterConnection& master, const tenan
 }  // namespace tenant_migrator
 // ---- output/tenant_list.hpp ----
 // Listing tenants for people (an aligned table) and for spreadsheets (CSV).
-// Locations are shown with any password masked: they may be connection strings.
+// Locations go through `show` (default shown_location: connection strings not
+// shown; PostgresqlAdapter::shown_location masks their secrets instead).
 // JSON is in output/tenant_list_json.hpp (kept apart: it needs the JSON library).
 
 #include <algorithm>
@@ -4136,8 +4100,8 @@ void delete_tenant(A& adapter, C& catalog, MasterConnection& master, const tenan
 namespace tenant_migrator {
 
 // The columns every format shows, in order, as strings.
-inline std::array<std::string, 6> tenant_columns(const tenant& t) {
-  return {t.id, t.name, std::string(to_string(t.isolation)), redact_connection_string(t.location),
+inline std::array<std::string, 6> tenant_columns(const tenant& t, location_display show = &shown_location) {
+  return {t.id, t.name, std::string(to_string(t.isolation)), show(t.location),
           std::string(to_string(t.status)), t.created_at};
 }
 inline constexpr std::array<std::string_view, 6> tenant_column_titles = {"Tenant ID", "Name", "Isolation",
@@ -4160,13 +4124,13 @@ inline std::string printable(std::string_view s) {
 }  // namespace detail
 
 // An aligned table with a header row, or "No tenants found." when empty.
-inline std::string format_tenant_table(const std::vector<tenant>& tenants) {
+inline std::string format_tenant_table(const std::vector<tenant>& tenants, location_display show = &shown_location) {
   if (tenants.empty()) return "No tenants found.\n";
   std::vector<std::array<std::string, 6>> rows;
   std::array<std::size_t, 6> width{};
   for (std::size_t c = 0; c < 6; ++c) width[c] = tenant_column_titles[c].size();
   for (const auto& t : tenants) {
-    auto cols = tenant_columns(t);
+    auto cols = tenant_columns(t, show);
     for (auto& v : cols) v = detail::printable(v);
     for (std::size_t c = 0; c < 6; ++c) width[c] = std::max(width[c], detail::display_width(cols[c]));
     rows.push_back(std::move(cols));
@@ -4200,10 +4164,10 @@ inline std::string csv_field(std::string_view v) {
 }
 
 // A header row (tenant_id,name,isolation,location,status,created_at), then one row per tenant; LF line ends.
-inline std::string format_tenant_csv(const std::vector<tenant>& tenants) {
+inline std::string format_tenant_csv(const std::vector<tenant>& tenants, location_display show = &shown_location) {
   std::string out = "tenant_id,name,isolation,location,status,created_at\n";
   for (const auto& t : tenants) {
-    auto cols = tenant_columns(t);
+    auto cols = tenant_columns(t, show);
     for (std::size_t c = 0; c < 6; ++c) out += csv_field(cols[c]) + (c + 1 < 6 ? "," : "\n");
   }
   return out;

@@ -120,7 +120,7 @@ sqlite3 "$work/demo/master.db" "INSERT INTO tenant_migrator_tenants VALUES ('rem
 for f in table json csv; do
   expect_status "showtenants $f with a password" 0 "$manage" showtenants --format=$f
   expect_no_output "no password in $f" "hunter2"
-  expect_output "masked in $f" "app:****@db.example"
+  expect_output "masked in $f" "user=app password=**** dbname=remote host=db.example"
 done
 expect_output "csv quoting" '"Remote, ""Inc"""'
 expect_status "filter" 0 "$manage" showtenants --status=disabled --format=csv

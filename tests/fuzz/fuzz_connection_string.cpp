@@ -1,12 +1,18 @@
-// Fuzz target: connection strings (include/tenant_migrator/connection_string.hpp).
+// Fuzz target: connection strings (connection_string.hpp, adapters/postgresql/conninfo.hpp).
 // Properties:
 //   - parse_master_url throws nothing but usage_error; a PostgreSQL master keeps the text as given;
-//   - redact_connection_string never crashes, on anything;
-//   - a password never survives redaction: the input builds a connection string around a
-//     password (user:PASS@ in a URI, password=PASS in key=value pairs or in a URI's query,
-//     with the separators, spaces, quotes and escapes libpq accepts) and arbitrary context.
-//     When libpq itself (PQconninfoParse) reads PASS as the password of that string, each
-//     word of PASS must occur fewer times in the redacted string than in the original.
+//   - PostgresqlAdapter::shown_location never crashes, on anything, and gives one line;
+//   - a string libpq (PQconninfoParse) cannot parse is not echoed: "<unparseable connection string>";
+//   - a string libpq parses is shown as one libpq parses back to the same fields (line breaks
+//     and tabs in values as spaces), every secret one (password, sslpassword) as ****: PQconninfoParse of the shown string never yields the
+//     original password;
+//   - the password's bytes (4 or more, none of them a quote, backslash, '=', '*' or whitespace,
+//     which the shown form's own syntax may hold) appear neither in the shown string nor in
+//     scrub_message of a message quoting the string, unless a keyword or a non-secret value
+//     libpq reads holds them too.
+//   The input builds a connection string around a password (user:PASS@ in a URI, password=PASS
+//   in key=value pairs or in a URI's query, with the separators, spaces, quotes and escapes
+//   libpq accepts) and arbitrary context, or is arbitrary bytes.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -17,6 +23,7 @@
 #include <fuzzer/FuzzedDataProvider.h>
 #include <libpq-fe.h>
 
+#include <tenant_migrator/adapters/postgresql.hpp>
 #include <tenant_migrator/connection_string.hpp>
 
 #include "fuzz_check.hpp"
@@ -25,26 +32,32 @@ namespace tmig = tenant_migrator;
 
 namespace {
 
-// The password libpq reads from `conninfo`, or nothing when it does not parse.
-bool libpq_password(const std::string& conninfo, std::string& password) {
-  char* err = nullptr;
-  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &err);
-  if (err) PQfreemem(err);
-  if (!options) return false;
-  bool found = false;
-  for (PQconninfoOption* o = options; o->keyword; ++o)
-    if (std::string_view(o->keyword) == "password" && o->val) {
-      password = o->val;
-      found = true;
-    }
-  PQconninfoFree(options);
-  return found;
+using tmig::detail::pg::conninfo_field;
+
+std::string shown_fields(const std::vector<conninfo_field>& fields) {
+  std::string out;
+  for (const auto& f : fields) out += f.keyword + (f.secret ? "*" : "") + "=" + fuzz_show(f.value) + " ";
+  return out;
 }
 
-std::size_t count(std::string_view hay, std::string_view needle) {
-  std::size_t n = 0;
-  for (std::size_t at = hay.find(needle); at != std::string_view::npos; at = hay.find(needle, at + 1)) ++n;
-  return n;
+// A value as the shown form holds it: line breaks and tabs as spaces, so that it is one line.
+std::string one_line(std::string value) {
+  for (char& c : value)
+    if (c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f') c = ' ';
+  return value;
+}
+
+// Whether `password` may appear in a shown string without a leak: too short to
+// tell, made of the shown form's own syntax, or part of what is shown anyway.
+bool may_appear(std::string_view password, const std::vector<conninfo_field>& fields) {
+  if (password.size() < 4) return true;
+  for (char c : password)
+    if (c == '\'' || c == '\\' || c == '=' || c == '*' || c == '"' || static_cast<unsigned char>(c) <= ' ')
+      return true;
+  for (const auto& f : fields)
+    if (f.keyword.find(password) != std::string::npos || (!f.secret && f.value.find(password) != std::string::npos))
+      return true;
+  return false;
 }
 
 // A word of the password: "Pw" and 2-10 letters or digits (never '*', which redaction writes).
@@ -133,13 +146,44 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                fuzz_show(e.what()));
   }
 
-  const std::string redacted = tmig::redact_connection_string(s);
-  if (shape == 4 || s.find('\0') != std::string::npos) return 0;
-  std::string password;
-  if (!libpq_password(s, password) || password != joined) return 0;  // libpq does not read PASS there
-  for (const auto& w : words)
-    FUZZ_CHECK(count(redacted, w) < count(s, w),
-               "password word '" + w + "' survives redaction:\n  input:    " + fuzz_show(s) + "\n  redacted: " +
-                   fuzz_show(redacted));
+  const std::string shown = tmig::PostgresqlAdapter::shown_location(s);
+  FUZZ_CHECK(shown.find('\n') == std::string::npos && shown.find('\r') == std::string::npos, fuzz_show(shown));
+  if (!tmig::detail::pg::looks_like_conninfo(s)) return 0;  // a bare database name, shown as it is
+  auto fields = tmig::detail::pg::parse_conninfo(s);
+  if (!fields) {
+    FUZZ_CHECK(shown == "<unparseable connection string>", "unparseable input echoed:\n  input: " + fuzz_show(s) +
+                                                               "\n  shown: " + fuzz_show(shown));
+    return 0;
+  }
+  auto reread = tmig::detail::pg::parse_conninfo(shown);
+  FUZZ_CHECK(reread.has_value(), "libpq cannot parse the shown form:\n  input: " + fuzz_show(s) +
+                                     "\n  shown: " + fuzz_show(shown));
+  const std::string what = "\n  input:  " + fuzz_show(s) + "\n  shown:  " + fuzz_show(shown) +
+                           "\n  fields: " + shown_fields(*fields) + "\n  reread: " + shown_fields(*reread);
+  FUZZ_CHECK(reread->size() == fields->size(), "the shown form has other fields:" + what);
+  for (std::size_t i = 0; i < fields->size(); ++i) {
+    const auto& f = (*fields)[i];
+    const auto& r = (*reread)[i];
+    FUZZ_CHECK(f.keyword == r.keyword, "the shown form has other fields:" + what);
+    if (f.secret) {
+      FUZZ_CHECK(r.value == "****", "secret field " + f.keyword + " not masked:" + what);
+      FUZZ_CHECK(f.value == "****" || r.value != f.value, "libpq reads the original " + f.keyword + " back:" + what);
+    }
+    else
+      FUZZ_CHECK(r.value == one_line(f.value), "field " + f.keyword + " changed:" + what);
+  }
+  const std::string scrubbed = tmig::PostgresqlAdapter::scrub_message("cannot connect to '" + s + "': refused", s);
+  for (const auto& f : *fields) {
+    if (!f.secret) continue;
+    std::vector<std::string_view> parts{f.value};
+    if (shape != 4)
+      for (const auto& w : words) parts.push_back(w);
+    for (std::string_view part : parts) {
+      if (may_appear(part, *fields)) continue;
+      FUZZ_CHECK(shown.find(part) == std::string::npos, "secret bytes '" + fuzz_show(part) + "' shown:" + what);
+      FUZZ_CHECK(scrubbed.find(part) == std::string::npos,
+                 "secret bytes '" + fuzz_show(part) + "' in a scrubbed message: " + fuzz_show(scrubbed) + what);
+    }
+  }
   return 0;
 }

@@ -23,12 +23,26 @@ namespace tmig = tenant_migrator;
 // Calls f(adapter, master_location) with the adapter the master URL calls for.
 template <class F>
 int with_master(const std::string& url, F&& f) {
+  if (url.empty()) throw tmig::usage_error("no master database: give --master URL or set TENANT_MIGRATOR_MASTER");
+  current_master() = url;  // error messages that quote it are cleaned of its secrets
   auto master = tmig::parse_master_url(url);
   if (master.backend == tmig::backend_kind::sqlite) return f(tmig::SqliteAdapter{}, master.location);
 #ifdef TENANT_MIGRATOR_MANAGE_WITH_POSTGRESQL
   return f(tmig::PostgresqlAdapter(master.location, tmig::postgresql_options{}), master.location);
 #else
   throw tmig::usage_error("this build of manage has no PostgreSQL support");
+#endif
+}
+
+// How tenant listings show locations: through libpq's reading of them, which
+// masks what libpq takes for a secret (a SQLite registry may list PostgreSQL
+// connection strings too), or, without PostgreSQL, the core's (connection
+// strings not shown).
+inline tmig::location_display shown_location_display() {
+#ifdef TENANT_MIGRATOR_MANAGE_WITH_POSTGRESQL
+  return &tmig::PostgresqlAdapter::shown_location;
+#else
+  return &tmig::shown_location;
 #endif
 }
 

@@ -1,5 +1,6 @@
 // Listing tenants for people (an aligned table) and for spreadsheets (CSV).
-// Locations are shown with any password masked: they may be connection strings.
+// Locations go through `show` (default shown_location: connection strings not
+// shown; PostgresqlAdapter::shown_location masks their secrets instead).
 // JSON is in output/tenant_list_json.hpp (kept apart: it needs the JSON library).
 #pragma once
 
@@ -15,8 +16,8 @@
 namespace tenant_migrator {
 
 // The columns every format shows, in order, as strings.
-inline std::array<std::string, 6> tenant_columns(const tenant& t) {
-  return {t.id, t.name, std::string(to_string(t.isolation)), redact_connection_string(t.location),
+inline std::array<std::string, 6> tenant_columns(const tenant& t, location_display show = &shown_location) {
+  return {t.id, t.name, std::string(to_string(t.isolation)), show(t.location),
           std::string(to_string(t.status)), t.created_at};
 }
 inline constexpr std::array<std::string_view, 6> tenant_column_titles = {"Tenant ID", "Name", "Isolation",
@@ -39,13 +40,13 @@ inline std::string printable(std::string_view s) {
 }  // namespace detail
 
 // An aligned table with a header row, or "No tenants found." when empty.
-inline std::string format_tenant_table(const std::vector<tenant>& tenants) {
+inline std::string format_tenant_table(const std::vector<tenant>& tenants, location_display show = &shown_location) {
   if (tenants.empty()) return "No tenants found.\n";
   std::vector<std::array<std::string, 6>> rows;
   std::array<std::size_t, 6> width{};
   for (std::size_t c = 0; c < 6; ++c) width[c] = tenant_column_titles[c].size();
   for (const auto& t : tenants) {
-    auto cols = tenant_columns(t);
+    auto cols = tenant_columns(t, show);
     for (auto& v : cols) v = detail::printable(v);
     for (std::size_t c = 0; c < 6; ++c) width[c] = std::max(width[c], detail::display_width(cols[c]));
     rows.push_back(std::move(cols));
@@ -79,10 +80,10 @@ inline std::string csv_field(std::string_view v) {
 }
 
 // A header row (tenant_id,name,isolation,location,status,created_at), then one row per tenant; LF line ends.
-inline std::string format_tenant_csv(const std::vector<tenant>& tenants) {
+inline std::string format_tenant_csv(const std::vector<tenant>& tenants, location_display show = &shown_location) {
   std::string out = "tenant_id,name,isolation,location,status,created_at\n";
   for (const auto& t : tenants) {
-    auto cols = tenant_columns(t);
+    auto cols = tenant_columns(t, show);
     for (std::size_t c = 0; c < 6; ++c) out += csv_field(cols[c]) + (c + 1 < 6 ? "," : "\n");
   }
   return out;

@@ -10,11 +10,11 @@
 
 namespace tenant_migrator {
 
-// [{"tenant_id", "name", "isolation", "location" (password masked), "status", "created_at"}, ...]
-inline json tenants_to_json(const std::vector<tenant>& tenants) {
+// [{"tenant_id", "name", "isolation", "location" (through `show`), "status", "created_at"}, ...]
+inline json tenants_to_json(const std::vector<tenant>& tenants, location_display show = &shown_location) {
   json out = json::array();
   for (const auto& t : tenants) {
-    auto cols = tenant_columns(t);
+    auto cols = tenant_columns(t, show);
     out.push_back({{"tenant_id", cols[0]},
                    {"name", cols[1]},
                    {"isolation", cols[2]},

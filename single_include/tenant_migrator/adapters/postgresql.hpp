@@ -3,65 +3,51 @@
 #pragma once
 // PostgresqlAdapter: PostgreSQL through libpq. Schema-per-tenant and
 // database-per-tenant (docs/postgresql.md). Link PostgreSQL::PostgreSQL
-// (CMake target tenant_migrator::postgresql).
+// (CMake target tenant_migrator::postgresql). Include this header; the ones
+// under postgresql/ each hold one part:
+//   postgresql/conninfo.hpp           connection strings: fields, dbname switching, masking
+//   postgresql/statement_scanner.hpp  statement starts and line numbers of a script
+//   postgresql/provisioning.hpp       CREATE/DROP SCHEMA and DATABASE
+//   postgresql/connection.hpp         PostgresqlConnection
+//   postgresql/adapter.hpp            PostgresqlAdapter
 //
 // Locations are libpq connection strings, a URI (postgresql://user@host:5432/db)
 // or key=value pairs (host=... dbname=...). A database tenant's location is a
 // database name on the master's server or a connection string of its own.
-// No message ever shows a password (redact_connection_string).
+// No message ever shows a password: messages show a location as libpq reads
+// it, secrets masked (PostgresqlAdapter::shown_location).
+
+// ---- adapters/postgresql/adapter.hpp ----
+// PostgresqlAdapter: opens PostgresqlConnections, turns tenant database names
+// into connection strings, provisions tenant databases, and shows locations
+// without their secrets.
 
 #include <libpq-fe.h>
 
-#include <algorithm>
-#include <chrono>
-#include <cstdlib>
-#include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "../tenant_migrator.hpp"
-// ---- detail/sql_identifier.hpp ----
-// Quoting an SQL identifier the standard way (SQLite and PostgreSQL alike):
-// wrap it in double quotes and double any double quote inside.
+// ---- adapters/postgresql/conninfo.hpp ----
+// libpq connection strings (URIs and key=value pairs): reading their fields,
+// switching the dbname, showing them without secrets. Every reading is
+// libpq's own (PQconninfoParse), never a parser of ours: what libpq takes as
+// the password is what gets masked, whatever quoting or encoding it came in.
 
+#include <libpq-fe.h>
+
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
-namespace tenant_migrator::detail {
 
-inline std::string quote_sql_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-}  // namespace tenant_migrator::detail
-
-namespace tenant_migrator {
-
-// Options of PostgresqlAdapter.
-struct postgresql_options {
-  // use_schema() sets `search_path TO <tenant>, public` instead of `<tenant>`:
-  // a tenant's migrations then see shared objects (extensions, types) in
-  // public. Unqualified CREATEs still go to the tenant's schema. Off: a
-  // tenant's migrations see nothing but its own schema (and pg_catalog).
-  bool include_public_in_search_path = false;
-};
-
-namespace detail::pg {
-
-using result_ptr = std::unique_ptr<PGresult, void (*)(PGresult*)>;
-inline result_ptr own(PGresult* r) noexcept { return result_ptr(r, &PQclear); }
-
-inline void ignore_notice(void*, const char*) {}
+namespace tenant_migrator::detail::pg {
 
 // libpq's messages end in a newline and may span lines: one line, parts joined by "; ".
 inline std::string one_line(std::string_view s) {
@@ -82,24 +68,51 @@ inline std::string one_line(std::string_view s) {
   return out;
 }
 
-// A libpq message about `location`, which may quote (part of) it: without passwords.
-inline std::string redact_message(std::string message, std::string_view location) {
-  message = one_line(message);
-  if (!location.empty()) {
-    std::string redacted = redact_connection_string(location);
-    for (std::size_t at = message.find(location); at != std::string::npos;
-         at = message.find(location, at + redacted.size()))
-      message.replace(at, location.size(), redacted);
-  }
-  return redact_connection_string(message);
-}
-
+// A bare database name is a tenant location too; only these are connection strings.
 inline bool looks_like_conninfo(std::string_view location) {
   return location.find("://") != std::string_view::npos || location.find('=') != std::string_view::npos;
 }
 
-// `value` as a key=value conninfo value: quoted, with ' and \ escaped.
+// One field of a parsed connection string. `secret`: libpq marks it so
+// (dispchar "*": password, sslpassword, ...), and it is never shown.
+struct conninfo_field {
+  std::string keyword;
+  std::string value;
+  bool secret = false;
+};
+
+// The fields `conninfo` sets, in libpq's order; nothing when libpq cannot
+// parse it, with libpq's reason in `why` (which may quote the string).
+inline std::optional<std::vector<conninfo_field>> parse_conninfo(std::string_view conninfo, std::string* why = nullptr) {
+  // libpq reads a C string: a NUL would silently cut the text short.
+  if (conninfo.find('\0') != std::string_view::npos) {
+    if (why) *why = "contains a NUL byte";
+    return std::nullopt;
+  }
+  std::string text(conninfo);
+  char* err = nullptr;
+  PQconninfoOption* options = PQconninfoParse(text.c_str(), &err);
+  if (!options) {
+    if (why) *why = err ? one_line(err) : "out of memory";
+    if (err) PQfreemem(err);
+    return std::nullopt;
+  }
+  if (err) PQfreemem(err);
+  std::unique_ptr<PQconninfoOption, void (*)(PQconninfoOption*)> guard(options, &PQconninfoFree);
+  std::vector<conninfo_field> out;
+  for (PQconninfoOption* o = options; o->keyword; ++o)
+    if (o->val)
+      out.push_back({o->keyword, o->val, o->dispchar && std::string_view(o->dispchar).find('*') != std::string_view::npos});
+  return out;
+}
+
+// `value` as a key=value conninfo value: bare when libpq reads it back
+// unchanged, else quoted with ' and \ escaped.
 inline std::string conninfo_value(std::string_view value) {
+  bool bare = !value.empty();
+  for (char c : value)
+    if (c == '\'' || c == '\\' || c == '=' || static_cast<unsigned char>(c) <= ' ' || c == 0x7f) bare = false;
+  if (bare) return std::string(value);
   std::string out = "'";
   for (char c : value) {
     if (c == '\'' || c == '\\') out += '\\';
@@ -108,40 +121,227 @@ inline std::string conninfo_value(std::string_view value) {
   return out + "'";
 }
 
-// The fields `conninfo` (URI or key=value) sets, in libpq's order.
-inline std::vector<std::pair<std::string, std::string>> conninfo_fields(std::string_view conninfo) {
-  std::string text(conninfo);
-  char* err = nullptr;
-  PQconninfoOption* options = PQconninfoParse(text.c_str(), &err);
-  if (!options) {
-    std::string why = err ? err : "out of memory";
-    if (err) PQfreemem(err);
-    throw error("bad PostgreSQL connection string '" + shown_connection_string(conninfo) +
-                "': " + redact_message(why, conninfo));
+inline constexpr std::string_view unparseable_conninfo = "<unparseable connection string>";
+
+// `conninfo` as messages and listings show it: rebuilt as key=value pairs
+// from libpq's reading, every secret field's value replaced by ****, on one
+// line. A string libpq cannot parse is not echoed at all: nobody knows which
+// part of it is the password.
+inline std::string shown_conninfo(std::string_view conninfo) {
+  auto fields = parse_conninfo(conninfo);
+  if (!fields) return std::string(unparseable_conninfo);
+  std::string out;
+  for (const auto& f : *fields) {
+    if (!out.empty()) out += ' ';
+    out += f.keyword + "=" + (f.secret ? std::string("****") : conninfo_value(f.value));
   }
-  std::unique_ptr<PQconninfoOption, void (*)(PQconninfoOption*)> guard(options, &PQconninfoFree);
-  std::vector<std::pair<std::string, std::string>> out;
-  for (PQconninfoOption* o = options; o->keyword; ++o)
-    if (o->val) out.emplace_back(o->keyword, o->val);
+  // Only control characters inside quoted values are left to flatten.
+  for (char& c : out)
+    if (c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f') c = ' ';
   return out;
+}
+
+// Double-quoted fragments of a libpq message (`missing "=" after "..."`),
+// which may be any part of the string, the password too: cut out, but for "=".
+inline std::string without_quoted_fragments(std::string_view message) {
+  std::string out;
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    std::size_t close = message[i] == '"' ? message.find('"', i + 1) : std::string_view::npos;
+    if (close == std::string_view::npos) {
+      out += message[i];
+      continue;
+    }
+    std::string_view inside = message.substr(i + 1, close - i - 1);
+    out += inside == "=" ? "\"=\"" : "\"...\"";
+    i = close;
+  }
+  return out;
+}
+
+// A libpq or server message about `location`, on one line: `location`
+// (which libpq may quote whole) replaced by its shown form, and every secret
+// value libpq reads in it replaced by ****, wherever it appears. When libpq
+// cannot parse `location`, nothing it quotes from it is kept.
+inline std::string scrub_message(std::string_view message, std::string_view location) {
+  std::string out(message);
+  if (location.empty()) return one_line(out);
+  auto replace_all = [&out](std::string_view what, std::string_view by) {
+    if (what.empty()) return;
+    for (std::size_t at = out.find(what); at != std::string::npos; at = out.find(what, at + by.size()))
+      out.replace(at, what.size(), by);
+  };
+  const std::string shown = shown_conninfo(location);
+  // Before and after joining lines: a quote of the whole string spans them as it does.
+  replace_all(location, shown);
+  out = one_line(out);
+  replace_all(one_line(location), shown);
+  auto fields = parse_conninfo(location);
+  if (!fields) return without_quoted_fragments(out);
+  // A secret quoted in part, or with escapes: its value and each word of it.
+  // Three characters at least: a shorter one would mask unrelated letters too.
+  for (const auto& f : *fields) {
+    if (!f.secret) continue;
+    std::vector<std::string> parts{f.value};
+    std::string word;
+    for (char c : f.value + " ") {
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+        if (!word.empty()) parts.push_back(word);
+        word.clear();
+      } else {
+        word += c;
+      }
+    }
+    for (const auto& part : parts)
+      if (part.size() >= 3) replace_all(part, "****");
+  }
+  return out;
+}
+
+// The fields `conninfo` (URI or key=value) sets; throws error naming the
+// (shown) string and libpq's reason when libpq cannot parse it.
+inline std::vector<conninfo_field> conninfo_fields(std::string_view conninfo) {
+  std::string why;
+  auto fields = parse_conninfo(conninfo, &why);
+  if (!fields)
+    throw error("bad PostgreSQL connection string (not shown: libpq cannot parse it): " +
+                scrub_message(why, conninfo));
+  return std::move(*fields);
 }
 
 // The dbname `conninfo` names, or empty.
 inline std::string dbname_of(std::string_view conninfo) {
-  for (auto& [key, value] : conninfo_fields(conninfo))
-    if (key == "dbname") return value;
+  for (auto& f : conninfo_fields(conninfo))
+    if (f.keyword == "dbname") return f.value;
   return {};
 }
 
 // `conninfo` (URI or key=value) as key=value pairs with dbname replaced by `dbname`.
 inline std::string with_dbname(std::string_view conninfo, std::string_view dbname) {
   std::string out;
-  for (auto& [key, value] : conninfo_fields(conninfo)) {
-    if (key == "dbname") continue;
-    out += key + "=" + conninfo_value(value) + " ";
+  for (auto& f : conninfo_fields(conninfo)) {
+    if (f.keyword == "dbname") continue;
+    out += f.keyword + "=" + conninfo_value(f.value) + " ";
   }
   return out + "dbname=" + conninfo_value(dbname);
 }
+
+// Which server (and role) `conninfo` reaches: its service, host, hostaddr,
+// port and user, without the dbname, so every database of one server gives
+// the same text. Fields left out come from the same environment for every
+// location of a process. A string libpq cannot parse is its own server.
+inline std::string server_of(std::string_view conninfo) {
+  auto fields = parse_conninfo(conninfo);
+  if (!fields) return std::string(conninfo);
+  std::string out;
+  for (const auto& f : *fields)
+    if (f.keyword == "service" || f.keyword == "host" || f.keyword == "hostaddr" || f.keyword == "port" ||
+        f.keyword == "user")
+      out += f.keyword + "=" + conninfo_value(f.value) + " ";
+  return out;
+}
+
+}  // namespace tenant_migrator::detail::pg
+// ---- adapters/postgresql/connection.hpp ----
+// PostgresqlConnection: one libpq connection, as the migrator uses it:
+// scripts, parameterized queries, transactions, schemas, the per-tenant
+// advisory lock, per-migration timeouts, and errors that name SQLSTATE and line.
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+// ---- detail/sql_identifier.hpp ----
+// Quoting an SQL identifier the standard way (SQLite and PostgreSQL alike):
+// wrap it in double quotes and double any double quote inside.
+
+#include <string>
+#include <string_view>
+
+namespace tenant_migrator::detail {
+
+inline std::string quote_sql_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace tenant_migrator::detail
+// ---- adapters/postgresql/provisioning.hpp ----
+// Creating and dropping tenant schemas and databases: the statements, and
+// which database of a server to run CREATE/DROP DATABASE from (never the one
+// being created or dropped). PostgresqlConnection and PostgresqlAdapter run them.
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace tenant_migrator::detail::pg {
+
+// Refuses names validate_sql_name refuses (public, pg_*, anything odd): a
+// tenant's name must never reach a shared or system object.
+inline void check_name(std::string_view name, std::string_view what) {
+  if (auto why = validate_sql_name(name, what); !why.empty()) throw error(why);
+}
+
+inline std::string create_schema_statement(std::string_view schema) {
+  check_name(schema, "schema name");
+  return "CREATE SCHEMA " + quote_sql_identifier(schema);
+}
+inline std::string drop_schema_statement(std::string_view schema) {
+  check_name(schema, "schema name");
+  return "DROP SCHEMA IF EXISTS " + quote_sql_identifier(schema) + " CASCADE";
+}
+inline constexpr const char* schema_exists_query = "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1";
+
+inline std::string create_database_statement(std::string_view database) {
+  check_name(database, "database name");
+  return "CREATE DATABASE " + quote_sql_identifier(database);
+}
+// WITH (FORCE): whoever is still connected to it is disconnected.
+inline std::string drop_database_statement(std::string_view database) {
+  check_name(database, "database name");
+  return "DROP DATABASE IF EXISTS " + quote_sql_identifier(database) + " WITH (FORCE)";
+}
+inline constexpr const char* database_exists_query = "SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1";
+
+// The databases to try, in order, for running statements about database
+// `name` on the server of a connection string: the maintenance connection's
+// database (when it has one), then `postgres`, then `template1`; never `name`.
+inline std::vector<std::string> maintenance_databases(std::string_view maintenance_location, std::string_view name) {
+  std::vector<std::string> candidates;
+  for (std::string db : {maintenance_location.empty() ? std::string() : dbname_of(maintenance_location),
+                         std::string("postgres"), std::string("template1")})
+    if (!db.empty() && db != name && std::find(candidates.begin(), candidates.end(), db) == candidates.end())
+      candidates.push_back(db);
+  return candidates;
+}
+
+}  // namespace tenant_migrator::detail::pg
+// ---- adapters/postgresql/statement_scanner.hpp ----
+// Where a statement of a migration script starts, and which line a byte is
+// on: only to name the failing line of a script when the server gives no
+// error position (an error while running, not while parsing).
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tenant_migrator::detail::pg {
 
 inline bool identifier_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -281,6 +481,26 @@ inline std::size_t byte_offset_of(std::string_view text, long position, bool utf
   return text.size();
 }
 
+}  // namespace tenant_migrator::detail::pg
+
+namespace tenant_migrator {
+
+// Options of PostgresqlAdapter.
+struct postgresql_options {
+  // use_schema() sets `search_path TO <tenant>, public` instead of `<tenant>`:
+  // a tenant's migrations then see shared objects (extensions, types) in
+  // public. Unqualified CREATEs still go to the tenant's schema. Off: a
+  // tenant's migrations see nothing but its own schema (and pg_catalog).
+  bool include_public_in_search_path = false;
+};
+
+namespace detail::pg {
+
+using result_ptr = std::unique_ptr<PGresult, void (*)(PGresult*)>;
+inline result_ptr own(PGresult* r) noexcept { return result_ptr(r, &PQclear); }
+
+inline void ignore_notice(void*, const char*) {}
+
 // 64-bit FNV-1a.
 inline std::uint64_t fnv1a(std::string_view s) noexcept {
   std::uint64_t h = 14695981039346656037ull;
@@ -295,8 +515,10 @@ inline std::uint64_t fnv1a(std::string_view s) noexcept {
 
 class PostgresqlConnection {
  public:
-  PostgresqlConnection(PGconn* conn, postgresql_options options)
-      : conn_(conn, &PQfinish), cancel_(nullptr, &PQfreeCancel), options_(options) {}
+  // `location`: the connection string `conn` was opened with, kept only to
+  // clean libpq's later messages of it.
+  PostgresqlConnection(PGconn* conn, postgresql_options options, std::string location = {})
+      : conn_(conn, &PQfinish), cancel_(nullptr, &PQfreeCancel), options_(options), location_(std::move(location)) {}
 
   // Cancels the running statement (PQcancel, async-signal-safe) from a signal handler.
   interrupt_handle interrupter() {
@@ -402,17 +624,11 @@ class PostgresqlConnection {
                    (options_.include_public_in_search_path ? ", public" : ""));
   }
   bool schema_exists(std::string_view schema) {
-    return !query("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", {std::string(schema)}).empty();
+    return !query(detail::pg::schema_exists_query, {std::string(schema)}).empty();
   }
   // Both refuse names validate_sql_name refuses (public, pg_*, anything odd).
-  void create_schema(std::string_view schema) {
-    check_name(schema, "schema name");
-    execute_script("CREATE SCHEMA " + quote_identifier(schema));
-  }
-  void drop_schema(std::string_view schema) {
-    check_name(schema, "schema name");
-    execute_script("DROP SCHEMA IF EXISTS " + quote_identifier(schema) + " CASCADE");
-  }
+  void create_schema(std::string_view schema) { execute_script(detail::pg::create_schema_statement(schema)); }
+  void drop_schema(std::string_view schema) { execute_script(detail::pg::drop_schema_statement(schema)); }
 
   // Called between tenants when a connection is reused: ends any transaction,
   // then DISCARD ALL (settings, search_path, prepared statements, temporary
@@ -443,8 +659,8 @@ class PostgresqlConnection {
   }
 
   // Within the current transaction only (SET LOCAL): 0 leaves a setting as it is.
-  // A statement that hits one fails with "lock timeout (--lock-timeout) fired: ..."
-  // or "statement timeout (--statement-timeout) fired: ...".
+  // A statement that hits one fails with "lock timeout fired: ..." or
+  // "statement timeout fired: ...", so the message says which limit stopped it.
   void set_local_timeouts(std::chrono::milliseconds lock_timeout, std::chrono::milliseconds statement_timeout) {
     std::string sql;
     if (lock_timeout.count() > 0) sql += "SET LOCAL lock_timeout = " + std::to_string(lock_timeout.count()) + ";";
@@ -462,10 +678,6 @@ class PostgresqlConnection {
     execute_script("SET client_min_messages = warning");
   }
 
-  static void check_name(std::string_view name, std::string_view what) {
-    if (auto why = validate_sql_name(name, what); !why.empty()) throw error(why);
-  }
-
   std::string lock_id(const std::string& key) {
     if (database_.empty()) database_ = query("SELECT pg_catalog.current_database()", {}).at(0).at(0).value_or("");
     return std::to_string(static_cast<std::int64_t>(detail::pg::fnv1a(database_ + "/" + key)));
@@ -477,9 +689,11 @@ class PostgresqlConnection {
     return std::string(s);
   }
 
+  // libpq's last message (a lost connection, say), which may quote the
+  // connection string: cleaned of it like connect()'s messages.
   std::string connection_message() const {
-    std::string m = detail::pg::one_line(PQerrorMessage(conn_.get()));
-    return redact_connection_string(m.empty() ? "lost the connection to the server" : m);
+    std::string m = detail::pg::scrub_message(PQerrorMessage(conn_.get()), location_);
+    return m.empty() ? "lost the connection to the server" : m;
   }
 
   // "SQLSTATE: message (line N)"; the line from the error position, else from
@@ -507,8 +721,8 @@ class PostgresqlConnection {
       }
     }
     if (line > 0) message += " (line " + std::to_string(line) + ")";
-    if (sqlstate == "55P03") message = "lock timeout (--lock-timeout) fired: " + message;
-    if (sqlstate == "57014") message = "statement timeout (--statement-timeout) fired: " + message;
+    if (sqlstate == "55P03") message = "lock timeout fired: " + message;
+    if (sqlstate == "57014") message = "statement timeout fired: " + message;
     return database_error(message, sqlstate, line);
   }
 
@@ -516,7 +730,12 @@ class PostgresqlConnection {
   std::unique_ptr<PGcancel, void (*)(PGcancel*)> cancel_;  // made on first use by interrupter()
   postgresql_options options_;
   std::string database_;  // current_database(), once asked
+  std::string location_;
 };
+
+}  // namespace tenant_migrator
+
+namespace tenant_migrator {
 
 class PostgresqlAdapter {
  public:
@@ -524,7 +743,8 @@ class PostgresqlAdapter {
   using capabilities =
       capability_list<capability::transactional_ddl, capability::schemas, capability::batched_history_reads,
                       capability::per_tenant_lock, capability::migration_timeouts, capability::cancellation,
-                      capability::session_reset, capability::database_provisioning, capability::schema_provisioning>;
+                      capability::session_reset, capability::database_provisioning, capability::schema_provisioning,
+                      capability::server_identity>;
   // Tenants' history tables read per statement by the fast path: each read
   // table holds a lock until the transaction ends, and max_locks_per_transaction
   // (64 by default, shared) would run out for a few thousand.
@@ -538,6 +758,29 @@ class PostgresqlAdapter {
 
   const postgresql_options& options() const noexcept { return options_; }
 
+  // A location (connection string) as messages and listings may show it:
+  // rebuilt from libpq's own reading (PQconninfoParse) as key=value pairs
+  // with every secret field (password, sslpassword: those libpq marks
+  // secret) shown as ****; "<unparseable connection string>" when libpq
+  // cannot read it. A bare database name is shown as it is.
+  static std::string shown_location(std::string_view location) {
+    if (!detail::pg::looks_like_conninfo(location)) return detail::pg::one_line(location);
+    return detail::pg::shown_conninfo(location);
+  }
+
+  // `message` (a libpq or server message, or one that quotes `location`) on
+  // one line, with `location` and the secrets libpq reads in it masked.
+  static std::string scrub_message(std::string_view message, std::string_view location) {
+    return detail::pg::scrub_message(message, location);
+  }
+
+  // Which server a location is on (its host, hostaddr, port, user and
+  // service, as libpq reads them; not its dbname). ReuseConnectionPerServer
+  // keeps at most one connection per distinct value.
+  std::string server_of(std::string_view location) const {
+    return detail::pg::server_of(detail::pg::looks_like_conninfo(location) ? location : std::string_view(maintenance_));
+  }
+
   // `location`: a libpq URI or key=value string. Fields it leaves out come
   // from libpq's environment variables (PGPASSWORD, ...) and ~/.pgpass.
   PostgresqlConnection connect(std::string_view location) const {
@@ -546,11 +789,11 @@ class PostgresqlAdapter {
     const char* keywords[] = {"client_encoding", "fallback_application_name", "dbname", nullptr};
     const char* values[] = {"UTF8", "tenant_migrator", conninfo.c_str(), nullptr};
     PGconn* raw = PQconnectdbParams(keywords, values, 1);
-    if (!raw) throw database_error("cannot connect to '" + shown_connection_string(location) + "': out of memory");
-    PostgresqlConnection connection(raw, options_);
+    if (!raw) throw database_error("cannot connect to '" + shown_location(location) + "': out of memory");
+    PostgresqlConnection connection(raw, options_, conninfo);
     if (PQstatus(raw) != CONNECTION_OK)
-      throw database_error("cannot connect to '" + shown_connection_string(location) +
-                           "': " + detail::pg::redact_message(PQerrorMessage(raw), location));
+      throw database_error("cannot connect to '" + shown_location(location) +
+                           "': " + scrub_message(PQerrorMessage(raw), location));
     connection.quiet();
     return connection;
   }
@@ -560,7 +803,7 @@ class PostgresqlAdapter {
   // which must pass validate_sql_name.
   std::string tenant_database_location(std::string_view master_location, std::string_view tenant_location) const {
     if (detail::pg::looks_like_conninfo(tenant_location)) return std::string(tenant_location);
-    check_database_name(tenant_location);
+    detail::pg::check_name(tenant_location, "database name");
     return detail::pg::with_dbname(master_location, tenant_location);
   }
 
@@ -570,43 +813,31 @@ class PostgresqlAdapter {
   // statement then runs on that server, from the maintenance connection's
   // database, else `postgres`, else `template1`.
   void create_database(std::string_view location) {
-    std::string name;
-    auto c = connect_to_server_of(location, name);
-    c.execute_script("CREATE DATABASE " + c.quote_identifier(name));
+    std::string name = database_name(location);
+    auto statement = detail::pg::create_database_statement(name);
+    connect_to_server_of(location, name).execute_script(statement);
   }
   // Disconnects whoever is connected to it (WITH (FORCE)).
   void drop_database(std::string_view location) {
-    std::string name;
-    auto c = connect_to_server_of(location, name);
-    c.execute_script("DROP DATABASE IF EXISTS " + c.quote_identifier(name) + " WITH (FORCE)");
+    std::string name = database_name(location);
+    auto statement = detail::pg::drop_database_statement(name);
+    connect_to_server_of(location, name).execute_script(statement);
   }
   bool database_exists(std::string_view location) {
-    std::string name;
-    auto c = connect_to_server_of(location, name, false);
-    return !c.query("SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1", {name}).empty();
+    std::string name = database_name(location);
+    return !connect_to_server_of(location, name).query(detail::pg::database_exists_query, {name}).empty();
   }
 
  private:
-  static void check_database_name(std::string_view name) {
-    if (auto why = validate_sql_name(name, "database name"); !why.empty()) throw error(why);
+  static std::string database_name(std::string_view location) {
+    return detail::pg::looks_like_conninfo(location) ? detail::pg::dbname_of(location) : std::string(location);
   }
 
-  // A connection to the server `location` is on, not to that database; `name` gets its name.
-  PostgresqlConnection connect_to_server_of(std::string_view location, std::string& name, bool check = true) {
-    if (!detail::pg::looks_like_conninfo(location)) {
-      name = std::string(location);
-      if (check) check_database_name(name);
-      return connect(maintenance_);
-    }
-    name = detail::pg::dbname_of(location);
-    if (check) check_database_name(name);
-    std::vector<std::string> candidates;
-    for (std::string db : {maintenance_.empty() ? std::string() : detail::pg::dbname_of(maintenance_),
-                           std::string("postgres"), std::string("template1")})
-      if (!db.empty() && db != name && std::find(candidates.begin(), candidates.end(), db) == candidates.end())
-        candidates.push_back(db);
+  // A connection to the server `location` is on, not to database `name`.
+  PostgresqlConnection connect_to_server_of(std::string_view location, const std::string& name) {
+    if (!detail::pg::looks_like_conninfo(location)) return connect(maintenance_);
     std::optional<database_error> first_failure;
-    for (const auto& db : candidates) {
+    for (const auto& db : detail::pg::maintenance_databases(maintenance_, name)) {
       try {
         return connect(detail::pg::with_dbname(location, db));
       } catch (const database_error& e) {
@@ -620,9 +851,13 @@ class PostgresqlAdapter {
   postgresql_options options_;
 };
 
+}  // namespace tenant_migrator
+
+namespace tenant_migrator {
+
 static_assert(DatabaseAdapter<PostgresqlAdapter>);
 static_assert(SchemaCapableAdapter<PostgresqlAdapter>);
-static_assert(check_capabilities<PostgresqlAdapter>());
 static_assert(ProvisioningAdapter<PostgresqlAdapter>);
+static_assert(check_capabilities<PostgresqlAdapter>());
 
 }  // namespace tenant_migrator
