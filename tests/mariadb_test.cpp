@@ -123,6 +123,18 @@ TEST_CASE("locations: parsed strictly, passwords never shown") {
       }
     }
   }
+  SUBCASE("unknown parameters, a literal '@' past the host, NUL bytes") {
+    CHECK_THROWS_WITH_AS(parse_mariadb_location("mariadb://u:pw@h/db?ssl=1"),
+                         "bad MariaDB location 'mariadb://u:****@h/db?ssl=1': unknown parameter 'ssl' (known: socket)",
+                         error);
+    // A literal '?' in the password would make "Tail@h/db" a parameter: refused before, by the '@'.
+    CHECK_THROWS_WITH_AS(parse_mariadb_location("mariadb://u:Pw?Tail@h/db"),
+                         "bad MariaDB location 'mariadb://u:****@h/db': an '@' after the host: write '@', '/' and '?' "
+                         "in the user, password or socket as %40, %2F, %3F",
+                         error);
+    CHECK_THROWS_WITH_AS(parse_mariadb_location("mariadb://u:p%00w@h/db"),
+                         "bad MariaDB location 'mariadb://u:****@h/db': a NUL byte in the password", error);
+  }
   SUBCASE("a wrong password: the error names the server, not the password") {
     auto where = parse_mariadb_location(server_url());
     std::string url = "mariadb://root:Wr0ngPassw0rd@127.0.0.1:" + std::to_string(where.port) + "/";

@@ -16,7 +16,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-30}
 out=${TENANT_MIGRATOR_FUZZ_DIR:-build-fuzz}
-targets=(${FUZZ_TARGETS:-migration_file connection_string tenant_output})
+targets=(${FUZZ_TARGETS:-migration_file connection_string tenant_output mariadb_location})
 cxx=${FUZZ_CXX:-clang++}
 command -v "$cxx" >/dev/null || { echo "fuzz: $cxx not found (scripts/install-deps.sh installs clang)" >&2; exit 1; }
 launcher=()

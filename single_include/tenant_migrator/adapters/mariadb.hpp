@@ -93,6 +93,9 @@ inline std::string percent_decoded(std::string_view s, std::string_view what, st
     out += static_cast<char>(hi * 16 + lo);
     i += 2;
   }
+  // The client library takes C strings: a NUL would cut the value short, silently.
+  if (out.find('\0') != std::string::npos)
+    throw error("bad MariaDB location '" + std::string(shown) + "': a NUL byte in the " + std::string(what));
   return out;
 }
 
@@ -122,6 +125,9 @@ inline mariadb_location parse_mariadb_location(std::string_view location) {
   const std::size_t authority = location.find("://") + 3;
   std::size_t authority_end = location.find_first_of("/?", authority);
   if (authority_end == std::string_view::npos) authority_end = location.size();
+  // An '@' past the host means a '/' or '?' in the user or password ended the host part early.
+  if (location.find('@', authority_end) != std::string_view::npos)
+    throw bad("an '@' after the host: write '@', '/' and '?' in the user, password or socket as %40, %2F, %3F");
   std::string_view hostport = location.substr(authority, authority_end - authority);
   if (auto at = hostport.rfind('@'); at != std::string_view::npos) {
     std::string_view userinfo = hostport.substr(0, at);
@@ -183,9 +189,11 @@ inline mariadb_location parse_mariadb_location(std::string_view location) {
       rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
       auto eq = pair.find('=');
       std::string key(pair.substr(0, eq));
-      if (key != "socket")
-        throw bad("unknown parameter '" + detail::mariadb::percent_decoded(key, "parameter", shown) +
-                  "' (known: socket)");
+      if (key != "socket") {
+        // Named only when the masked location shows it too: it might be part of a password.
+        bool visible = shown.find("?" + key) != std::string::npos || shown.find("&" + key) != std::string::npos;
+        throw bad(visible ? "unknown parameter '" + key + "' (known: socket)" : "unknown parameter (known: socket)");
+      }
       if (eq == std::string_view::npos || eq + 1 == pair.size()) throw bad("socket= needs a path");
       out.socket = detail::mariadb::percent_decoded(pair.substr(eq + 1), "socket", shown);
     }
