@@ -20,6 +20,7 @@
 #include <tenant_migrator/connection_string.hpp>
 
 #include "fuzz_check.hpp"
+#include "fuzz_password.hpp"
 
 namespace tmig = tenant_migrator;
 
@@ -41,20 +42,6 @@ bool libpq_password(const std::string& conninfo, std::string& password) {
   return found;
 }
 
-std::size_t count(std::string_view hay, std::string_view needle) {
-  std::size_t n = 0;
-  for (std::size_t at = hay.find(needle); at != std::string_view::npos; at = hay.find(needle, at + 1)) ++n;
-  return n;
-}
-
-// A word of the password: "Pw" and 2-10 letters or digits (never '*', which redaction writes).
-std::string word(FuzzedDataProvider& in) {
-  static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  std::string w = "Pw";
-  std::size_t n = in.ConsumeIntegralInRange<std::size_t>(2, 10);
-  for (std::size_t i = 0; i < n; ++i) w += alphabet[in.ConsumeIntegralInRange<std::size_t>(0, alphabet.size() - 1)];
-  return w;
-}
 
 std::string printable_context(FuzzedDataProvider& in) {
   std::string s = in.ConsumeRandomLengthString(40);
@@ -68,8 +55,8 @@ std::string printable_context(FuzzedDataProvider& in) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   FuzzedDataProvider in(data, size);
   const int shape = in.ConsumeIntegralInRange<int>(0, 4);
-  std::vector<std::string> words{word(in)};
-  while (words.size() < 3 && in.ConsumeBool()) words.push_back(word(in));
+  std::vector<std::string> words{fuzz_password_word(in)};
+  while (words.size() < 3 && in.ConsumeBool()) words.push_back(fuzz_password_word(in));
   static constexpr std::string_view separators[] = {" ", "\t", "\n", "\r", "\f", "\v", "  "};
   const std::string_view sep = separators[in.ConsumeIntegralInRange<std::size_t>(0, std::size(separators) - 1)];
   const std::string before_eq = in.ConsumeBool() ? " " : "";
@@ -138,7 +125,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string password;
   if (!libpq_password(s, password) || password != joined) return 0;  // libpq does not read PASS there
   for (const auto& w : words)
-    FUZZ_CHECK(count(redacted, w) < count(s, w),
+    FUZZ_CHECK(fuzz_count(redacted, w) < fuzz_count(s, w),
                "password word '" + w + "' survives redaction:\n  input:    " + fuzz_show(s) + "\n  redacted: " +
                    fuzz_show(redacted));
   return 0;

@@ -20,27 +20,9 @@
 #include <tenant_migrator/adapters/mariadb/script.hpp>
 
 #include "fuzz_check.hpp"
+#include "fuzz_password.hpp"
 
 namespace tmig = tenant_migrator;
-
-namespace {
-
-std::size_t count(std::string_view hay, std::string_view needle) {
-  std::size_t n = 0;
-  for (std::size_t at = hay.find(needle); at != std::string_view::npos; at = hay.find(needle, at + 1)) ++n;
-  return n;
-}
-
-// A word of the password: "Pw" and 2-10 letters or digits (never '*', which masking writes).
-std::string word(FuzzedDataProvider& in) {
-  static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  std::string w = "Pw";
-  std::size_t n = in.ConsumeIntegralInRange<std::size_t>(2, 10);
-  for (std::size_t i = 0; i < n; ++i) w += alphabet[in.ConsumeIntegralInRange<std::size_t>(0, alphabet.size() - 1)];
-  return w;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   FuzzedDataProvider in(data, size);
@@ -52,11 +34,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // Words joined by characters a password may hold, written literally or percent-encoded.
     static constexpr std::string_view joiners[] = {"@", "/", "?", ":", "%40", "%2F", "%3F", "%25", "-", "&"};
     std::string written;
-    words.push_back(word(in));
+    words.push_back(fuzz_password_word(in));
     written = password = words[0];
     while (words.size() < 3 && in.ConsumeBool()) {
       std::string_view j = joiners[in.ConsumeIntegralInRange<std::size_t>(0, std::size(joiners) - 1)];
-      words.push_back(word(in));
+      words.push_back(fuzz_password_word(in));
       if (j == "@" || j == "/" || j == "?") unambiguous = false;
       written += std::string(j) + words.back();
       password += (j == "%40" ? "@" : j == "%2F" ? "/" : j == "%3F" ? "?" : j == "%25" ? "%" : std::string(j)) +
@@ -82,9 +64,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (built)
     for (const auto& w : words) {
-      FUZZ_CHECK(count(shown, w) < count(s, w),
+      FUZZ_CHECK(fuzz_count(shown, w) < fuzz_count(s, w),
                  "password word '" + w + "' survives masking:\n  input: " + fuzz_show(s) + "\n  shown: " + fuzz_show(shown));
-      FUZZ_CHECK(message.empty() || count(message, w) < count(s, w),
+      FUZZ_CHECK(message.empty() || fuzz_count(message, w) < fuzz_count(s, w),
                  "password word '" + w + "' in the error:\n  input: " + fuzz_show(s) + "\n  error: " + fuzz_show(message));
     }
 
