@@ -5,6 +5,7 @@
 // databases of its own (tm_test_<random>...), dropped at its end.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <functional>
@@ -424,4 +425,27 @@ TEST_CASE("the migrator's lock timeout fails a tenant whose table is busy; the o
   CHECK(waited >= 900ms);
   CHECK(waited < 10s);
   CHECK(inst.history("globex").back() == "users/0002_alter_user_email");
+}
+
+TEST_CASE("Ctrl-C during a long statement: KILL QUERY stops it at once, the migration is reported interrupted") {
+  installation inst;
+  inst.add_database("acme");
+  inst.add_database("globex");
+  write_file(inst.dir / "migrations/users/0003_slow.sql", "SELECT SLEEP(30) FROM (SELECT 1 UNION SELECT 2) t;\n");
+  std::atomic<int> stop{0};
+  // What manage's SIGINT handler does, from another thread at a moment 0003 runs.
+  std::thread handler([&] {
+    std::this_thread::sleep_for(1500ms);
+    stop = 2;
+    interrupt_running_migration();
+  });
+  auto started = std::chrono::steady_clock::now();
+  auto s = inst.run([&](migrator_options& o) { o.stop_signal = &stop; });
+  handler.join();
+  CHECK(std::chrono::steady_clock::now() - started < 15s);  // not the 60 s the statement would take
+  CHECK(s.signal == 2);
+  REQUIRE(s.tenants.size() == 1);  // globex never started
+  CHECK(s.tenants[0].outcome == tenant_outcome::interrupted);
+  CHECK(s.tenants[0].error == "users/0003_slow.sql was rolled back (SIGINT)");
+  CHECK(inst.history("acme") == all_applied);
 }
