@@ -8,6 +8,7 @@ packages=(
   libboost-dev libfmt-dev nlohmann-json3-dev doctest-dev libcli11-dev
   libsqlite3-dev sqlite3
   libpq-dev postgresql postgresql-client
+  libmariadb-dev mariadb-server  # the MariaDB adapter and its test server (scripts/mariadb-cluster.sh)
   jq
   clang libclang-rt-14-dev  # the fuzz targets (tests/fuzz/run.sh): libFuzzer, ASan, UBSan runtimes
   e2fsprogs util-linux      # chattr and setpriv (tests/reliability/bad_input.py)

@@ -6,12 +6,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh -DTENANT_MIGRATOR_BUILD_TESTS=ON
-# test_postgresql's server (TENANT_MIGRATOR_TEST_PG), removed on exit whatever the outcome.
+# test_postgresql's server (TENANT_MIGRATOR_TEST_PG) and test_mariadb's
+# (TENANT_MIGRATOR_TEST_MARIADB), removed on exit whatever the outcome.
 pg_cluster="$PWD/scripts/pg-cluster.sh"
+mariadb_cluster="$PWD/scripts/mariadb-cluster.sh"
 pg_dir=$(mktemp -d)
-trap 'bash "$pg_cluster" stop "$pg_dir"' EXIT
+mariadb_dir=$(mktemp -d)
+trap 'bash "$pg_cluster" stop "$pg_dir"; bash "$mariadb_cluster" stop "$mariadb_dir"' EXIT
 TENANT_MIGRATOR_TEST_PG=$(bash "$pg_cluster" start "$pg_dir")
 export TENANT_MIGRATOR_TEST_PG
+TENANT_MIGRATOR_TEST_MARIADB=$(bash "$mariadb_cluster" start "$mariadb_dir")
+export TENANT_MIGRATOR_TEST_MARIADB
 # Every phase runs even when an earlier one fails; the exit status says whether all passed.
 status=0
 (cd "${TENANT_MIGRATOR_BUILD_DIR:-build}" && ctest --output-on-failure --parallel "${TENANT_MIGRATOR_JOBS:-2}" "$@") ||

@@ -24,6 +24,7 @@
 
 #include <tenant_migrator/testing/adapter_conformance.hpp>
 #include "support/files.hpp"
+#include "support/scratch_database.hpp"
 
 using namespace tenant_migrator;
 using namespace std::chrono_literals;
@@ -32,37 +33,12 @@ using test_support::write_file;
 
 namespace {
 
-std::string server_url() {
-  const char* url = std::getenv("TENANT_MIGRATOR_TEST_PG");
-  if (!url || !*url) FAIL("TENANT_MIGRATOR_TEST_PG is not set: run the tests through scripts/test.sh");
-  return url;
-}
-
-std::string random_suffix() {
-  static std::mt19937_64 generator{std::random_device{}()};
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  auto value = generator();
-  for (int i = 0; i < 12; ++i, value >>= 4) out += digits[value & 0xf];
-  return out;
-}
+std::string server_url() { return test_support::server_url_from("TENANT_MIGRATOR_TEST_PG"); }
+using test_support::random_suffix;
 
 // A fresh, empty database on the test server, dropped at the end.
-struct scratch_database {
-  std::string url = server_url();
-  PostgresqlAdapter admin{url};
-  std::string name = "tm_test_" + random_suffix();
-  std::string location = admin.tenant_database_location(url, name);
-
-  scratch_database() { admin.create_database(name); }
-  ~scratch_database() {
-    try {
-      admin.drop_database(name);
-    } catch (...) {
-    }
-  }
-  scratch_database(const scratch_database&) = delete;
-  scratch_database& operator=(const scratch_database&) = delete;
+struct scratch_database : test_support::scratch_database<PostgresqlAdapter> {
+  scratch_database() : test_support::scratch_database<PostgresqlAdapter>(server_url()) {}
 };
 
 std::optional<std::string> single(PostgresqlConnection& c, const std::string& sql,

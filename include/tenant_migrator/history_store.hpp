@@ -3,11 +3,11 @@
 // tenant's own database or schema (docs/history-table.md):
 //
 //   CREATE TABLE tenant_migrator_history (
-//     app         TEXT    NOT NULL,   -- "users"
-//     name        TEXT    NOT NULL,   -- "0001_initial"
-//     checksum    TEXT    NOT NULL,   -- SHA-256 of the file, hex
-//     applied_at  TEXT    NOT NULL,   -- ISO 8601 UTC
-//     duration_ms INTEGER NOT NULL,
+//     app         VARCHAR(255) NOT NULL,   -- "users"
+//     name        VARCHAR(255) NOT NULL,   -- "0001_initial"
+//     checksum    TEXT         NOT NULL,   -- SHA-256 of the file, hex
+//     applied_at  TEXT         NOT NULL,   -- ISO 8601 UTC
+//     duration_ms INTEGER      NOT NULL,
 //     PRIMARY KEY (app, name))
 //
 // `table` is always the quoted, qualified name an IsolationStrategy's enter()
@@ -52,10 +52,13 @@ inline constexpr std::string_view history_columns = "app, name, checksum, applie
 }  // namespace detail
 
 // Created when a tenant is first migrated (not by read-only commands).
+// app and name are VARCHAR(255), not TEXT: MariaDB / MySQL refuse a TEXT
+// column in a key without a prefix length; SQLite and PostgreSQL treat
+// VARCHAR(255) like TEXT for these short names (tables made with TEXT keep working).
 template <DatabaseConnection C>
 void ensure_history_table(C& connection, const std::string& table) {
   connection.execute_script(fmt::format(
-      "CREATE TABLE IF NOT EXISTS {} (app TEXT NOT NULL, name TEXT NOT NULL, checksum TEXT NOT NULL,"
+      "CREATE TABLE IF NOT EXISTS {} (app VARCHAR(255) NOT NULL, name VARCHAR(255) NOT NULL, checksum TEXT NOT NULL,"
       " applied_at TEXT NOT NULL, duration_ms INTEGER NOT NULL, PRIMARY KEY (app, name))",
       table));
 }

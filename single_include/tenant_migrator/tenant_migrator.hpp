@@ -2112,11 +2112,11 @@ constexpr bool check_connection_policy() {
 // tenant's own database or schema (docs/history-table.md):
 //
 //   CREATE TABLE tenant_migrator_history (
-//     app         TEXT    NOT NULL,   -- "users"
-//     name        TEXT    NOT NULL,   -- "0001_initial"
-//     checksum    TEXT    NOT NULL,   -- SHA-256 of the file, hex
-//     applied_at  TEXT    NOT NULL,   -- ISO 8601 UTC
-//     duration_ms INTEGER NOT NULL,
+//     app         VARCHAR(255) NOT NULL,   -- "users"
+//     name        VARCHAR(255) NOT NULL,   -- "0001_initial"
+//     checksum    TEXT         NOT NULL,   -- SHA-256 of the file, hex
+//     applied_at  TEXT         NOT NULL,   -- ISO 8601 UTC
+//     duration_ms INTEGER      NOT NULL,
 //     PRIMARY KEY (app, name))
 //
 // `table` is always the quoted, qualified name an IsolationStrategy's enter()
@@ -2156,10 +2156,13 @@ inline constexpr std::string_view history_columns = "app, name, checksum, applie
 }  // namespace detail
 
 // Created when a tenant is first migrated (not by read-only commands).
+// app and name are VARCHAR(255), not TEXT: MariaDB / MySQL refuse a TEXT
+// column in a key without a prefix length; SQLite and PostgreSQL treat
+// VARCHAR(255) like TEXT for these short names (tables made with TEXT keep working).
 template <DatabaseConnection C>
 void ensure_history_table(C& connection, const std::string& table) {
   connection.execute_script(fmt::format(
-      "CREATE TABLE IF NOT EXISTS {} (app TEXT NOT NULL, name TEXT NOT NULL, checksum TEXT NOT NULL,"
+      "CREATE TABLE IF NOT EXISTS {} (app VARCHAR(255) NOT NULL, name VARCHAR(255) NOT NULL, checksum TEXT NOT NULL,"
       " applied_at TEXT NOT NULL, duration_ms INTEGER NOT NULL, PRIMARY KEY (app, name))",
       table));
 }
@@ -2364,7 +2367,7 @@ inline std::vector<plan_step> make_plan(const migration_set& set, const std::vec
 // (docs/master-registry.md):
 //
 //   CREATE TABLE tenant_migrator_tenants (
-//     tenant_id  TEXT PRIMARY KEY,   -- [a-z0-9-], 1-63, see validate_tenant_id
+//     tenant_id  VARCHAR(255) PRIMARY KEY,  -- [a-z0-9-], 1-63, see validate_tenant_id
 //     name       TEXT NOT NULL,
 //     isolation  TEXT NOT NULL,      -- 'database' | 'schema'
 //     location   TEXT NOT NULL,      -- file / database name / conninfo, or schema name
@@ -2411,9 +2414,11 @@ class SqlCatalog {
   C& connection() noexcept { return connection_; }
 
   // Creates the registry table if it is missing (createtenant, demos).
+  // tenant_id is VARCHAR(255), not TEXT: MariaDB / MySQL refuse a TEXT key
+  // without a prefix length; SQLite and PostgreSQL treat both alike.
   void ensure_table() {
     connection_.execute_script("CREATE TABLE IF NOT EXISTS " + table() +
-                               " (tenant_id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+                               " (tenant_id VARCHAR(255) PRIMARY KEY, name TEXT NOT NULL,"
                                " isolation TEXT NOT NULL CHECK (isolation IN ('database', 'schema')),"
                                " location TEXT NOT NULL,"
                                " status TEXT NOT NULL CHECK (status IN ('active', 'disabled', 'incomplete')),"

@@ -27,6 +27,7 @@
 #include <tenant_migrator/connection_string.hpp>
 
 #include "fuzz_check.hpp"
+#include "fuzz_password.hpp"
 
 namespace tmig = tenant_migrator;
 
@@ -60,14 +61,6 @@ bool may_appear(std::string_view password, const std::vector<conninfo_field>& fi
   return false;
 }
 
-// A word of the password: "Pw" and 2-10 letters or digits (never '*', which redaction writes).
-std::string word(FuzzedDataProvider& in) {
-  static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  std::string w = "Pw";
-  std::size_t n = in.ConsumeIntegralInRange<std::size_t>(2, 10);
-  for (std::size_t i = 0; i < n; ++i) w += alphabet[in.ConsumeIntegralInRange<std::size_t>(0, alphabet.size() - 1)];
-  return w;
-}
 
 std::string printable_context(FuzzedDataProvider& in) {
   std::string s = in.ConsumeRandomLengthString(40);
@@ -81,8 +74,8 @@ std::string printable_context(FuzzedDataProvider& in) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   FuzzedDataProvider in(data, size);
   const int shape = in.ConsumeIntegralInRange<int>(0, 4);
-  std::vector<std::string> words{word(in)};
-  while (words.size() < 3 && in.ConsumeBool()) words.push_back(word(in));
+  std::vector<std::string> words{fuzz_password_word(in)};
+  while (words.size() < 3 && in.ConsumeBool()) words.push_back(fuzz_password_word(in));
   static constexpr std::string_view separators[] = {" ", "\t", "\n", "\r", "\f", "\v", "  "};
   const std::string_view sep = separators[in.ConsumeIntegralInRange<std::size_t>(0, std::size(separators) - 1)];
   const std::string before_eq = in.ConsumeBool() ? " " : "";

@@ -32,9 +32,9 @@ elif [ $# -gt 0 ]; then
 fi
 # The gate's fixed seed and runs per target (runs: about 20-40 s each here).
 gate_seed=${FUZZ_SEED:-20261201}
-declare -A gate_runs=([migration_file]=400000 [connection_string]=250000 [tenant_output]=40000)
+declare -A gate_runs=([migration_file]=400000 [connection_string]=250000 [tenant_output]=40000 [mariadb_location]=90000)
 out=${TENANT_MIGRATOR_FUZZ_DIR:-build-fuzz}
-targets=(${FUZZ_TARGETS:-migration_file connection_string tenant_output})
+targets=(${FUZZ_TARGETS:-migration_file connection_string tenant_output mariadb_location})
 cxx=${FUZZ_CXX:-clang++}
 command -v "$cxx" >/dev/null || { echo "fuzz: $cxx not found (scripts/install-deps.sh installs clang)" >&2; exit 1; }
 launcher=()

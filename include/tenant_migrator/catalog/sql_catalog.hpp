@@ -2,7 +2,7 @@
 // (docs/master-registry.md):
 //
 //   CREATE TABLE tenant_migrator_tenants (
-//     tenant_id  TEXT PRIMARY KEY,   -- [a-z0-9-], 1-63, see validate_tenant_id
+//     tenant_id  VARCHAR(255) PRIMARY KEY,  -- [a-z0-9-], 1-63, see validate_tenant_id
 //     name       TEXT NOT NULL,
 //     isolation  TEXT NOT NULL,      -- 'database' | 'schema'
 //     location   TEXT NOT NULL,      -- file / database name / conninfo, or schema name
@@ -34,9 +34,11 @@ class SqlCatalog {
   C& connection() noexcept { return connection_; }
 
   // Creates the registry table if it is missing (createtenant, demos).
+  // tenant_id is VARCHAR(255), not TEXT: MariaDB / MySQL refuse a TEXT key
+  // without a prefix length; SQLite and PostgreSQL treat both alike.
   void ensure_table() {
     connection_.execute_script("CREATE TABLE IF NOT EXISTS " + table() +
-                               " (tenant_id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+                               " (tenant_id VARCHAR(255) PRIMARY KEY, name TEXT NOT NULL,"
                                " isolation TEXT NOT NULL CHECK (isolation IN ('database', 'schema')),"
                                " location TEXT NOT NULL,"
                                " status TEXT NOT NULL CHECK (status IN ('active', 'disabled', 'incomplete')),"
