@@ -62,6 +62,9 @@ TEST_CASE("golang-migrate: up and down files, one app named after the folder, in
   CHECK(first.down_sql == "DROP TABLE users;\n");
   CHECK(first.file() == "accounts/1_create_users.up.sql");
   CHECK(first.down_file() == "accounts/1_create_users.down.sql");
+  // A history that skips a version names the files as they are.
+  CHECK(verify_history(set, {{{"accounts", "2_add_email"}, find(set, "accounts", "2_add_email").checksum, "t", 1}}) ==
+        "accounts/2_add_email.up.sql is recorded as applied but its dependency accounts/1_create_users.up.sql is not");
   CHECK_FALSE(find(set, "accounts", "2_add_email").down_sql);
   // A given app name wins over the folder's.
   CHECK(order_of(load_migrations(dir, {.layout = migration_layout::golang_migrate, .app = "crm"})).front() ==
@@ -187,6 +190,14 @@ TEST_CASE("a changed repeatable migration is due again: planned after the versio
   std::vector<applied_migration> history;
   for (const auto& row : db.history) history.push_back({{row[0], row[1]}, row[2], row[3], 0});
   CHECK(verify_history(changed, history).empty());  // not "changed after it was applied"
+  // showmigrations' view: due again, not a changed file.
+  auto state = migrator.inspect_tenant(acme, changed);
+  CHECK(state.pending() == 2);
+  REQUIRE(state.migrations.size() == 3);
+  CHECK(state.migrations[2].file() == "shop/R__view.sql");
+  CHECK(state.migrations[2].due_again);
+  CHECK(state.migrations[2].checksum_ok);
+  CHECK_FALSE(state.migrations[0].due_again);
   auto steps = make_plan(changed, history);
   REQUIRE(steps.size() == 2);
   CHECK(steps[0].what->name == "V2__more");

@@ -29,8 +29,11 @@ inline std::string verify_history(const migration_set& set, const std::vector<ap
       return m->file() + " was changed after it was applied (checksum " + a.checksum.substr(0, 12) +
              " recorded, " + m->checksum.substr(0, 12) + " now)";
     for (const auto& dep : m->depends)
-      if (!recorded.count(dep))
-        return m->file() + " is recorded as applied but its dependency " + dep.str() + ".sql is not";
+      if (!recorded.count(dep)) {
+        const migration* d = set.find(dep);  // in the set: make_migration_set checked every dependency
+        return m->file() + " is recorded as applied but its dependency " + (d ? d->file() : dep.str() + ".sql") +
+               " is not";
+      }
   }
   return {};
 }

@@ -427,7 +427,9 @@ struct migration_state {
   std::string applied_at;    // empty when not applied
   bool in_set = true;        // false: recorded, but the set no longer has it
   bool checksum_ok = true;   // false: the file changed after it was applied
-  std::string file() const { return key.str() + ".sql"; }
+  bool due_again = false;    // a repeatable migration whose file changed: it runs again (not a problem)
+  std::string source_file{};  // as the set names it ("shop/V1__x.sql", "app/1_x.up.sql"); empty when not in it
+  std::string file() const { return source_file.empty() ? key.str() + ".sql" : source_file; }
 };
 
 struct tenant_state {
@@ -437,7 +439,7 @@ struct tenant_state {
 
   std::size_t pending() const noexcept {
     std::size_t n = 0;
-    for (const auto& m : migrations) n += m.in_set && !m.applied;
+    for (const auto& m : migrations) n += (m.in_set && !m.applied) || m.due_again;
     return n;
   }
 };
@@ -3174,8 +3176,11 @@ inline std::string verify_history(const migration_set& set, const std::vector<ap
       return m->file() + " was changed after it was applied (checksum " + a.checksum.substr(0, 12) +
              " recorded, " + m->checksum.substr(0, 12) + " now)";
     for (const auto& dep : m->depends)
-      if (!recorded.count(dep))
-        return m->file() + " is recorded as applied but its dependency " + dep.str() + ".sql is not";
+      if (!recorded.count(dep)) {
+        const migration* d = set.find(dep);  // in the set: make_migration_set checked every dependency
+        return m->file() + " is recorded as applied but its dependency " + (d ? d->file() : dep.str() + ".sql") +
+               " is not";
+      }
   }
   return {};
 }
@@ -4621,15 +4626,18 @@ class tenant_runner {
     for (const auto& m : set.ordered()) {
       migration_state ms;
       ms.key = m.key();
+      ms.source_file = m.file();
       if (auto it = recorded.find(m.key()); it != recorded.end()) {
         ms.applied = true;
         ms.applied_at = it->second->applied_at;
-        ms.checksum_ok = it->second->checksum == m.checksum;
+        // A changed repeatable migration is due again, not a changed file.
+        ms.due_again = m.repeatable && it->second->checksum != m.checksum;
+        ms.checksum_ok = m.repeatable || it->second->checksum == m.checksum;
       }
       state.migrations.push_back(std::move(ms));
     }
     for (const auto& a : history)
-      if (!set.find(a.key)) state.migrations.push_back({a.key, true, a.applied_at, false, true});
+      if (!set.find(a.key)) state.migrations.push_back({a.key, true, a.applied_at, false, true, false, {}});
     return state;
   }
 
