@@ -51,7 +51,10 @@ TEST_CASE("migration file names") {
   CHECK(down.error.empty());
   CHECK(down.is_down);
   CHECK(down.number == 12);
-  for (const char* bad : {"1_initial.sql", "0001-initial.sql", "0001_Initial.sql", "0001_.sql", "0000_zero.sql",
+  // Four digits or more: no ceiling at 9999, timestamps too.
+  CHECK(parse_migration_filename("10000_next.sql").number == 10000);
+  CHECK(parse_migration_filename("20240115093000_add_email.sql").number == 20240115093000);
+  for (const char* bad : {"1_initial.sql", "0001-initial.sql", "1000000000000000000_nineteen_digits.sql", "0001_Initial.sql", "0001_.sql", "0000_zero.sql",
                           "abcd_x.sql", "0001_initial.txt", "0001_initial", "0001_in itial.sql"})
     CHECK_MESSAGE(!parse_migration_filename(bad).error.empty(), bad);
 }

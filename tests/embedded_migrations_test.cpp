@@ -194,6 +194,11 @@ inline constexpr grammar_case name_cases[] = {
     {"0001_initial", true},
     {"0123_a_b", true},
     {"9999_x", true},
+    {"10000_x", true},
+    {"20240115093000_add_email", true},
+    {"999999999999999999_x", true},    // 18 digits
+    {"1000000000000000000_x", false},  // 19
+    {"00000_zero", false},
     {"0001_a234567890123456789012345678901234567890123456789012345678", true},   // 63
     {"0001_a2345678901234567890123456789012345678901234567890123456789", false},  // 64
     {"0000_zero", false},
@@ -247,6 +252,12 @@ static_assert(first_disagreement(app_cases, with_app) == embedded::none);
 static_assert(grammar::migration_number("0001_initial") == 1);
 static_assert(grammar::migration_number("0123_a_b") == 123);
 static_assert(grammar::migration_number("0000_zero") == 0);
+// No ceiling at 9999: more digits, timestamps too; at most 18 (a 64-bit number).
+static_assert(grammar::migration_number("10000_next") == 10000);
+static_assert(grammar::migration_number("20240115093000_add_email") == 20240115093000);
+static_assert(grammar::migration_number("999999999999999999_x") == 999999999999999999);
+static_assert(grammar::migration_number("1000000000000000000_x") == 0);
+static_assert(grammar::migration_number("00000_zero") == 0);
 
 // The problems a migrations folder holding `list` has, one per line ("" when it loads).
 std::string folder_problems(std::span<const embedded_migration> list) {
@@ -361,7 +372,7 @@ TEST_CASE("make_migration refuses what a folder refuses, naming the culprit") {
   CHECK(usage_error_of([] { make_migration("Users", "0001_initial", "A"); }) ==
         "make_migration: app 'Users': app folder name must match [a-z][a-z0-9_]* (at most 63 characters)");
   CHECK(usage_error_of([] { make_migration("users", "1_initial", "A"); }) ==
-        "make_migration: name '1_initial' (app 'users'): expected NNNN_slug: four digits, '_', then a slug of "
+        "make_migration: name '1_initial' (app 'users'): expected NNNN_slug: four or more digits, '_', then a slug of "
         "a-z, 0-9, _ (at most 63 characters)");
   CHECK(usage_error_of([] { make_migration("users", "0000_initial", "A"); }) ==
         "make_migration: name '0000_initial' (app 'users'): numbers start at 0001");

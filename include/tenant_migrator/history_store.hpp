@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -99,6 +100,25 @@ void record_applied(C& connection, const std::string& table, const migration& m,
 template <DatabaseConnection C>
 void remove_record(C& connection, const std::string& table, const migration_key& key) {
   connection.query(fmt::format("DELETE FROM {} WHERE app = $1 AND name = $2", table), {key.app, key.name});
+}
+
+// The checksum recorded for `key`, or nothing when it is not recorded.
+template <DatabaseConnection C>
+std::optional<std::string> recorded_checksum(C& connection, const std::string& table, const migration_key& key) {
+  auto found = connection.query(fmt::format("SELECT checksum FROM {} WHERE app = $1 AND name = $2", table),
+                                {key.app, key.name});
+  if (found.empty()) return std::nullopt;
+  return found.front().at(0).value_or("");
+}
+
+// A repeatable migration applied again: its row takes the new checksum, time
+// and duration (the key is the table's primary key, so no second row).
+template <DatabaseConnection C>
+void record_reapplied(C& connection, const std::string& table, const migration& m, const std::string& applied_at,
+                      long long duration_ms) {
+  connection.query(
+      fmt::format("UPDATE {} SET checksum = $1, applied_at = $2, duration_ms = $3 WHERE app = $4 AND name = $5", table),
+      {m.checksum, applied_at, std::to_string(duration_ms), m.app, m.name});
 }
 
 // Accepts a file's current checksum for an applied migration (repair).

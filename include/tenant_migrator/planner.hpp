@@ -24,24 +24,40 @@ inline std::string verify_history(const migration_set& set, const std::vector<ap
   for (const auto& a : history) {
     const migration* m = set.find(a.key);
     if (!m) return a.key.str() + ".sql is recorded as applied but is not in the migration set";
-    if (m->checksum != a.checksum)
+    // A changed repeatable migration is not a problem: it is due again (make_plan).
+    if (m->checksum != a.checksum && !m->repeatable)
       return m->file() + " was changed after it was applied (checksum " + a.checksum.substr(0, 12) +
              " recorded, " + m->checksum.substr(0, 12) + " now)";
     for (const auto& dep : m->depends)
-      if (!recorded.count(dep))
-        return m->file() + " is recorded as applied but its dependency " + dep.str() + ".sql is not";
+      if (!recorded.count(dep)) {
+        const migration* d = set.find(dep);  // in the set: make_migration_set checked every dependency
+        return m->file() + " is recorded as applied but its dependency " + (d ? d->file() : dep.str() + ".sql") +
+               " is not";
+      }
   }
   return {};
 }
 
-// The migrations of `set` not yet in `history`, in application order.
+namespace detail {
+// A repeatable migration recorded with another checksum than its file's now.
+inline bool changed_repeatable(const migration& m, const std::vector<applied_migration>& history) {
+  if (!m.repeatable) return false;
+  for (const auto& a : history)
+    if (a.key == m.key()) return a.checksum != m.checksum;
+  return false;
+}
+}  // namespace detail
+
+// The migrations of `set` not yet in `history`, and the repeatable ones whose
+// file changed since they were applied, in application order (repeatable
+// ones last, make_migration_set).
 inline std::vector<const migration*> pending_migrations(const migration_set& set,
                                                         const std::vector<applied_migration>& history) {
   std::set<migration_key> recorded;
   for (const auto& a : history) recorded.insert(a.key);
   std::vector<const migration*> out;
   for (const auto& m : set.ordered())
-    if (!recorded.count(m.key())) out.push_back(&m);
+    if (!recorded.count(m.key()) || detail::changed_repeatable(m, history)) out.push_back(&m);
   return out;
 }
 
@@ -66,8 +82,12 @@ inline void add_with_dependencies(const migration_set& set, const migration& m, 
 inline void validate_target(const migration_set& set, const migration_target& target) {
   if (!target.app) return;
   if (!set.has_app(*target.app)) throw usage_error("app '" + *target.app + "' has no migrations");
-  if (target.name && *target.name != "zero" && !set.find({*target.app, *target.name}))
-    throw usage_error("migration '" + *target.app + "/" + *target.name + "' does not exist");
+  if (!target.name || *target.name == "zero") return;
+  const migration* goal = set.find({*target.app, *target.name});
+  if (!goal) throw usage_error("migration '" + *target.app + "/" + *target.name + "' does not exist");
+  // A version to stand at; a repeatable migration has none.
+  if (goal->repeatable)
+    throw usage_error("migration '" + *target.app + "/" + *target.name + "' is repeatable: it cannot be a target");
 }
 
 // The steps that bring a tenant with `history` to `target`.
@@ -79,8 +99,11 @@ inline std::vector<plan_step> make_plan(const migration_set& set, const std::vec
   std::set<migration_key> recorded;
   for (const auto& a : history) recorded.insert(a.key);
   std::vector<plan_step> steps;
+  auto forwards = [&](const migration* m) {
+    return plan_step{m, direction::forwards, recorded.count(m->key()) > 0};
+  };
   if (!target.app) {
-    for (const auto* m : pending_migrations(set, history)) steps.push_back({m, direction::forwards});
+    for (const auto* m : pending_migrations(set, history)) steps.push_back(forwards(m));
     return steps;
   }
   const std::string& app = *target.app;
@@ -89,21 +112,27 @@ inline std::vector<plan_step> make_plan(const migration_set& set, const std::vec
   // Forwards: the app (or the goal) and everything it depends on.
   if (!target.name || (goal && !recorded.count(goal->key()))) {
     std::set<migration_key> wanted;
-    if (goal)
+    if (goal) {
       detail::add_with_dependencies(set, *goal, recorded, wanted);
-    else
+    } else {
       for (const auto& m : set.ordered())
         if (m.app == app) detail::add_with_dependencies(set, m, recorded, wanted);
+      // The whole app: its changed repeatable migrations are due as well.
+      for (const auto& m : set.ordered())
+        if (m.app == app && detail::changed_repeatable(m, history)) wanted.insert(m.key());
+    }
     for (const auto& m : set.ordered())
-      if (wanted.count(m.key())) steps.push_back({&m, direction::forwards});
+      if (wanted.count(m.key())) steps.push_back(forwards(&m));
     return steps;
   }
 
   // Backwards: unapply the app's applied migrations after the goal (all for "zero"),
-  // latest first.
+  // latest first. Repeatable migrations have no version to be after, nor an
+  // undo file: they stay (as Flyway's undo leaves them).
   std::set<migration_key> undo;
   for (const auto& m : set.ordered())
-    if (m.app == app && recorded.count(m.key()) && (!goal || m.number > goal->number)) undo.insert(m.key());
+    if (m.app == app && !m.repeatable && recorded.count(m.key()) && (!goal || goal->version < m.version))
+      undo.insert(m.key());
   for (const auto& m : set.ordered()) {
     if (!recorded.count(m.key()) || undo.count(m.key())) continue;
     for (const auto& dep : m.depends)

@@ -19,6 +19,7 @@
 #include "migrations/directory_source.hpp"
 #include "migrations/new_migration.hpp"
 #include "migrations/embedded.hpp"
+#include "migrations/layouts.hpp"
 #include "concepts/capabilities.hpp"
 #include "concepts/database_adapter.hpp"
 #include "concepts/catalog.hpp"

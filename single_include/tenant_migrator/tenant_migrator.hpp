@@ -195,6 +195,7 @@ inline std::string validate_sql_name(std::string_view name, std::string_view wha
 
 #include <compare>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -212,20 +213,53 @@ struct migration_key {
   friend bool operator==(const migration_key&, const migration_key&) = default;
 };
 
+// A migration's version, compared numerically part by part: 2 < 10,
+// 1.1 < 1.2 < 2 (Flyway's dotted versions), 20240115093000 (a timestamp) is
+// one part. A missing part counts as 0, so 1 and 1.0 are the same version
+// (as in Flyway): two files with them conflict.
+struct migration_version {
+  std::vector<std::uint64_t> parts;  // {1} for 0001, {1, 1} for Flyway's 1.1; empty for none (a repeatable)
+
+  friend std::strong_ordering operator<=>(const migration_version& a, const migration_version& b) {
+    for (std::size_t i = 0; i < a.parts.size() || i < b.parts.size(); ++i) {
+      std::uint64_t x = i < a.parts.size() ? a.parts[i] : 0, y = i < b.parts.size() ? b.parts[i] : 0;
+      if (x != y) return x <=> y;
+    }
+    return std::strong_ordering::equal;
+  }
+  friend bool operator==(const migration_version& a, const migration_version& b) {
+    return (a <=> b) == std::strong_ordering::equal;
+  }
+  // "1.1", "20240115093000".
+  std::string str() const {
+    std::string out;
+    for (auto p : parts) out += (out.empty() ? "" : ".") + std::to_string(p);
+    return out;
+  }
+};
+
 struct migration {
   std::string app;           // folder name: "users"
-  std::string name;          // file stem: "0001_initial"
-  int number = 0;            // 1 for 0001
+  std::string name;          // file stem: "0001_initial" (another tool's layout: "V1.1__add_email", ...)
+  std::int64_t number = 0;   // the version's first part: 1 for 0001, 20240115093000 for a timestamp
+  migration_version version;  // the order within the app (make_migration_set); {number} but for Flyway's 1.1
   std::string sql;           // the forward script, as read
   std::optional<std::string> down_sql;  // from 0001_initial.down.sql, if present
   std::vector<migration_key> depends;   // explicit `-- depends:` plus the previous number in the app
   bool transactional = true;            // false with `-- transaction: off`
+  // Flyway's R__ migrations: no version, applied after the versioned ones,
+  // and applied again whenever the checksum changes (planner.hpp).
+  bool repeatable = false;
   std::string checksum;                 // SHA-256 of `sql`, hex
+  // The files as named in their folder, when not <name>.sql / <name>.down.sql
+  // (other tools' layouts: "20240115093000_x.up.sql"); messages name these.
+  std::string filename{};
+  std::string down_filename{};
 
   migration_key key() const { return {app, name}; }
   // How users see it in output: "users/0001_initial.sql".
-  std::string file() const { return app + "/" + name + ".sql"; }
-  std::string down_file() const { return app + "/" + name + ".down.sql"; }
+  std::string file() const { return app + "/" + (filename.empty() ? name + ".sql" : filename); }
+  std::string down_file() const { return app + "/" + (down_filename.empty() ? name + ".down.sql" : down_filename); }
 };
 
 // A validated migration set in application order: dependencies first, then
@@ -309,6 +343,9 @@ struct migration_target {
 struct plan_step {
   const migration* what;
   direction way;
+  // A repeatable migration applied before whose file has changed since: it
+  // runs again and its history row is updated, not inserted.
+  bool reapply = false;
 };
 
 // What a run would do to one tenant (TenantMigrator::plan_tenant).
@@ -383,7 +420,9 @@ struct migration_state {
   std::string applied_at;    // empty when not applied
   bool in_set = true;        // false: recorded, but the set no longer has it
   bool checksum_ok = true;   // false: the file changed after it was applied
-  std::string file() const { return key.str() + ".sql"; }
+  bool due_again = false;    // a repeatable migration whose file changed: it runs again (not a problem)
+  std::string source_file{};  // as the set names it ("shop/V1__x.sql", "app/1_x.up.sql"); empty when not in it
+  std::string file() const { return source_file.empty() ? key.str() + ".sql" : source_file; }
 };
 
 struct tenant_state {
@@ -393,7 +432,7 @@ struct tenant_state {
 
   std::size_t pending() const noexcept {
     std::size_t n = 0;
-    for (const auto& m : migrations) n += m.in_set && !m.applied;
+    for (const auto& m : migrations) n += (m.in_set && !m.applied) || m.due_again;
     return n;
   }
 };
@@ -435,8 +474,9 @@ struct tenant_selection {
 // time (docs/migrations.md, "Names and dependencies").
 //
 //   app label        [a-z][a-z0-9_]*, at most 63 characters  ("users")
-//   migration name   NNNN_slug: four digits from 0001, '_', then a slug of
-//                    a-z, 0-9, _; at most 63 characters       ("0001_initial")
+//   migration name   NNNN_slug: four or more digits (at most 18) from 0001,
+//                    '_', then a slug of a-z, 0-9, _; at most 63 characters
+//                    ("0001_initial", "20240115093000_add_email")
 //   reference        app/NNNN_slug, ".sql" optional            ("users/0001_initial")
 //   depends list     references separated by commas and/or blanks (spaces,
 //                    tabs); a run of separators is one separator and
@@ -444,6 +484,7 @@ struct tenant_selection {
 //                    names two migrations. A list that names none is an error.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -456,7 +497,7 @@ inline constexpr std::size_t max_length = 63;
 inline constexpr std::string_view app_label_rule =
     "app folder name must match [a-z][a-z0-9_]* (at most 63 characters)";
 inline constexpr std::string_view migration_name_rule =
-    "expected NNNN_slug: four digits, '_', then a slug of a-z, 0-9, _ (at most 63 characters)";
+    "expected NNNN_slug: four or more digits, '_', then a slug of a-z, 0-9, _ (at most 63 characters)";
 inline constexpr std::string_view migration_number_rule = "numbers start at 0001";
 
 constexpr bool is_slug(std::string_view s) {
@@ -469,20 +510,86 @@ constexpr bool valid_app_label(std::string_view app) {
   return !app.empty() && app.size() <= max_length && app.front() >= 'a' && app.front() <= 'z' && is_slug(app);
 }
 
+// 18: the most digits a version (or a part of a dotted one) may have, so that
+// it fits a 64-bit integer (a timestamp like 20240115093000 has 14).
+inline constexpr std::size_t max_version_digits = 18;
+
+constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// How many digits `s` starts with.
+constexpr std::size_t leading_digits(std::string_view s) {
+  std::size_t n = 0;
+  while (n < s.size() && is_digit(s[n])) ++n;
+  return n;
+}
+
+// The value of a run of 1 to max_version_digits digits; nullopt otherwise.
+constexpr std::optional<std::int64_t> version_number(std::string_view digits) {
+  if (digits.empty() || digits.size() > max_version_digits || leading_digits(digits) != digits.size())
+    return std::nullopt;
+  std::int64_t n = 0;
+  for (char c : digits) n = n * 10 + (c - '0');
+  return n;
+}
+
 // Empty when `name` is NNNN_slug, else which rule it breaks (one of the *_rule above).
 constexpr std::string_view migration_name_error(std::string_view name) {
-  if (name.size() < 6 || name.size() > max_length || name[4] != '_' || !is_slug(name.substr(5)))
+  auto digits = leading_digits(name);
+  if (name.size() > max_length || digits < 4 || digits > max_version_digits || digits + 1 >= name.size() ||
+      name[digits] != '_' || !is_slug(name.substr(digits + 1)))
     return migration_name_rule;
-  for (std::size_t i = 0; i < 4; ++i)
-    if (name[i] < '0' || name[i] > '9') return migration_name_rule;
-  if (name.substr(0, 4) == "0000") return migration_number_rule;
+  if (version_number(name.substr(0, digits)) == 0) return migration_number_rule;
   return {};
 }
 
-// 1 for "0001_initial"; 0 when `name` is not NNNN_slug.
-constexpr int migration_number(std::string_view name) {
+// 1 for "0001_initial", 20240115093000 for "20240115093000_x"; 0 when `name` is not NNNN_slug.
+constexpr std::int64_t migration_number(std::string_view name) {
   if (!migration_name_error(name).empty()) return 0;
-  return (name[0] - '0') * 1000 + (name[1] - '0') * 100 + (name[2] - '0') * 10 + (name[3] - '0');
+  return *version_number(name.substr(0, leading_digits(name)));
+}
+
+// Other tools' layouts (migrations/layouts/): what follows the version in a
+// file name ("create_users" in golang-migrate's 1_create_users.up.sql, "Add
+// users" in Flyway's V1__Add users.sql). Those tools take nearly anything;
+// here it must be non-empty and free of control characters and '/', so that
+// a message naming the file stays on one line.
+inline constexpr std::string_view description_rule =
+    "the part after the version must be non-empty, without control characters or '/'";
+constexpr bool valid_description(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '/') return false;
+  return true;
+}
+
+// The version of "{version}_{description}" (golang-migrate's, dbmate's and
+// pop's names without their extensions: "20240115093000_create_users"), or
+// nullopt when `stem` is not one.
+constexpr std::optional<std::int64_t> versioned_name(std::string_view stem) {
+  auto digits = leading_digits(stem);
+  auto version = version_number(stem.substr(0, digits));
+  if (!version || digits >= stem.size() || stem[digits] != '_' || !valid_description(stem.substr(digits + 1)))
+    return std::nullopt;
+  return version;
+}
+
+// Flyway's versions: parts of digits separated by '.' or '_' ("1", "1.1",
+// "2_0_3"), each of at most max_version_digits digits. Calls f(part) for each
+// and returns false (having called f for some) when `s` is not such a version.
+template <class F>
+constexpr bool for_each_version_part(std::string_view s, F&& f) {
+  if (s.empty()) return false;
+  std::size_t pos = 0;
+  while (true) {
+    auto n = leading_digits(s.substr(pos));
+    auto part = version_number(s.substr(pos, n));
+    if (!part) return false;
+    f(*part);
+    pos += n;
+    if (pos == s.size()) return true;
+    if (s[pos] != '.' && s[pos] != '_') return false;
+    ++pos;
+  }
 }
 
 struct ref_parts {
@@ -545,6 +652,7 @@ constexpr bool valid_depends_list(std::string_view list) {
 // Whether the dependencies exist, and the order, are the set's to check:
 // pass the migrations to make_migration_set (migration_set.hpp).
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -625,6 +733,27 @@ struct migration_options {
   bool transactional = true;
 };
 
+namespace detail {
+// What make_migration and the readers of other tools' layouts
+// (migrations/layouts/) share once a name has been judged by its own rules:
+// the checksum, and a version of one part (Flyway's dotted ones set
+// `version` afterwards).
+inline migration assemble_migration(std::string_view app, std::string_view name, std::int64_t number, std::string sql,
+                                    migration_options options) {
+  migration m;
+  m.app = std::string(app);
+  m.name = std::string(name);
+  m.number = number;
+  m.version.parts = {static_cast<std::uint64_t>(number)};
+  m.checksum = detail::sha256_hex(sql);
+  m.sql = std::move(sql);
+  m.down_sql = std::move(options.down_sql);
+  m.depends = std::move(options.depends);
+  m.transactional = options.transactional;
+  return m;
+}
+}  // namespace detail
+
 // Throws usage_error naming the culprit when `app`, `name` or a dependency
 // breaks the grammar of migration names.
 inline migration make_migration(std::string_view app, std::string_view name, std::string sql,
@@ -638,16 +767,7 @@ inline migration make_migration(std::string_view app, std::string_view name, std
     if (!grammar::valid_app_label(dep.app) || grammar::migration_number(dep.name) == 0)
       throw usage_error("make_migration: " + std::string(app) + "/" + std::string(name) + ": bad dependency '" +
                         dep.str() + "' (expected app/NNNN_slug)");
-  migration m;
-  m.app = std::string(app);
-  m.name = std::string(name);
-  m.number = grammar::migration_number(name);
-  m.checksum = detail::sha256_hex(sql);
-  m.sql = std::move(sql);
-  m.down_sql = std::move(options.down_sql);
-  m.depends = std::move(options.depends);
-  m.transactional = options.transactional;
-  return m;
+  return detail::assemble_migration(app, name, grammar::migration_number(name), std::move(sql), std::move(options));
 }
 
 }  // namespace tenant_migrator
@@ -655,6 +775,7 @@ inline migration make_migration(std::string_view app, std::string_view name, std
 // Parsing one migration file: its name and its header directives.
 // Pure functions over strings, so they can be fuzzed (tests/fuzz).
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -677,7 +798,7 @@ inline std::string validate_app_label(std::string_view app) {
 }
 
 struct migration_filename {
-  int number = 0;
+  std::int64_t number = 0;
   std::string name;   // "0001_initial"
   bool is_down = false;
   std::string error;  // non-empty when the name is not a migration file name
@@ -819,15 +940,28 @@ inline std::string describe_cycle(const std::vector<migration>& all, const std::
 
 // Validates `migrations` and orders them. Throws migration_set_error listing
 // every problem (with `problems` found earlier, e.g. while reading files):
-// duplicate numbers or two leaves in an app, unknown dependencies, cycles.
-// Each migration's implicit dependency on the previous number of its app is
-// added here.
+// duplicate versions or two leaves in an app, unknown dependencies, cycles.
+// Each migration's implicit dependency on the previous version of its app is
+// added here. Repeatable migrations go last, by app and name.
 inline migration_set make_migration_set(std::vector<migration> migrations,
                                         std::vector<migration_problem> problems = {}) {
-  // Per app, by number; the same number twice is a conflict (two leaves).
-  std::map<std::string, std::map<int, std::vector<std::size_t>>> by_app;
+  // Repeatable migrations (Flyway's R__) have no version: they take no part
+  // in the chain of an app's versions, and come after every versioned one.
+  std::vector<migration> repeatables;
+  for (auto it = migrations.begin(); it != migrations.end();)
+    if (it->repeatable) {
+      repeatables.push_back(std::move(*it));
+      it = migrations.erase(it);
+    } else {
+      ++it;
+    }
+  std::sort(repeatables.begin(), repeatables.end(),
+            [](const migration& a, const migration& b) { return a.key() < b.key(); });
+
+  // Per app, by version; the same version twice is a conflict (two leaves).
+  std::map<std::string, std::map<migration_version, std::vector<std::size_t>>> by_app;
   for (std::size_t i = 0; i < migrations.size(); ++i)
-    by_app[migrations[i].app][migrations[i].number].push_back(i);
+    by_app[migrations[i].app][migrations[i].version].push_back(i);
   bool conflicts = false;
   for (auto& [app, numbers] : by_app)
     for (auto& [number, idx] : numbers)
@@ -838,8 +972,10 @@ inline migration_set make_migration_set(std::vector<migration> migrations,
         std::sort(names.begin(), names.end());
         std::string list;
         for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-        problems.push_back({app + "/" + names.back() + ".sql",
-                            "Conflicting migrations in app '" + app + "': " + list});
+        const auto& last = *std::max_element(idx.begin(), idx.end(), [&](auto a, auto b) {
+          return migrations[a].name < migrations[b].name;
+        });
+        problems.push_back({migrations[last].file(), "Conflicting migrations in app '" + app + "': " + list});
       }
   if (conflicts) throw migration_set_error(std::move(problems));
 
@@ -865,7 +1001,7 @@ inline migration_set make_migration_set(std::vector<migration> migrations,
         problems.push_back({m.file(), "depends on " + dep.str() + ", which does not exist"});
   if (!problems.empty()) throw migration_set_error(std::move(problems));
 
-  // Kahn's algorithm; among ready migrations the smallest (app, number) goes first.
+  // Kahn's algorithm; among ready migrations the smallest (app, version) goes first.
   std::vector<std::size_t> missing_deps(migrations.size());
   std::vector<std::vector<std::size_t>> dependents(migrations.size());
   for (std::size_t i = 0; i < migrations.size(); ++i)
@@ -874,7 +1010,7 @@ inline migration_set make_migration_set(std::vector<migration> migrations,
       dependents[index.at(dep)].push_back(i);
     }
   auto later = [&](std::size_t a, std::size_t b) {
-    return std::tie(migrations[a].app, migrations[a].number) > std::tie(migrations[b].app, migrations[b].number);
+    return std::tie(migrations[a].app, migrations[a].version) > std::tie(migrations[b].app, migrations[b].version);
   };
   std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> ready(later);
   for (std::size_t i = 0; i < migrations.size(); ++i)
@@ -897,8 +1033,9 @@ inline migration_set make_migration_set(std::vector<migration> migrations,
     throw migration_set_error(std::move(problems));
   }
   std::vector<migration> ordered;
-  ordered.reserve(order.size());
+  ordered.reserve(order.size() + repeatables.size());
   for (auto i : order) ordered.push_back(std::move(migrations[i]));
+  for (auto& r : repeatables) ordered.push_back(std::move(r));
   return migration_set(std::move(ordered));
 }
 
@@ -1046,7 +1183,9 @@ inline migration_set load_migration_directory(const std::filesystem::path& dir) 
 // ---- migrations/new_migration.hpp ----
 // makemigration: a new, empty migration file with the next number of its app.
 
+#include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -1067,16 +1206,22 @@ inline std::filesystem::path write_new_migration(const std::filesystem::path& di
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
     throw usage_error("migrations folder '" + dir.string() + "' does not exist or is not a folder");
-  int last = 0;
+  std::int64_t last = 0;
   if (fs::is_directory(dir / app, ec))
     for (const auto& entry : fs::directory_iterator(dir / app, ec)) {
       auto parsed = parse_migration_filename(entry.path().filename().string());
       if (parsed.error.empty()) last = std::max(last, parsed.number);
     }
-  if (last >= 9999) throw usage_error("app '" + app + "' already has migration 9999");
-  char number[16];
-  std::snprintf(number, sizeof number, "%04d", last + 1);
-  fs::path path = dir / app / (std::string(number) + "_" + slug + ".sql");
+  // No ceiling at 9999: 0001..9999, then 10000 (the grammar takes 4 to 18 digits).
+  if (grammar::version_number(std::to_string(last + 1)) == std::nullopt)
+    throw usage_error("app '" + app + "': no number follows " + std::to_string(last));
+  char number[24];
+  std::snprintf(number, sizeof number, "%04lld", static_cast<long long>(last + 1));
+  std::string name = std::string(number) + "_" + slug;
+  // A longer number leaves less room for the slug in a name's 63 characters.
+  if (auto why = grammar::migration_name_error(name); !why.empty())
+    throw usage_error("'" + name + "': " + std::string(why));
+  fs::path path = dir / app / (name + ".sql");
   if (fs::exists(path, ec)) throw usage_error("'" + path.string() + "' already exists");
   fs::create_directories(path.parent_path(), ec);
   std::ofstream out(path, std::ios::binary | std::ios::app);  // app: never truncates
@@ -1106,6 +1251,7 @@ inline std::filesystem::path write_new_migration(const std::filesystem::path& di
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <span>
 #include <string>
@@ -1138,7 +1284,7 @@ constexpr std::size_t find(const List& list, std::string_view ref) {
   return none;
 }
 
-constexpr int number_of(std::string_view name) { return grammar::migration_number(name); }
+constexpr std::int64_t number_of(std::string_view name) { return grammar::migration_number(name); }
 
 // Calls f(j) for each entry j that entry i depends on: its `depends`
 // (none for an unknown one) and, as make_migration_set adds it, the previous
@@ -1231,7 +1377,7 @@ template <std::size_t Entry>
 struct bad_app_or_name_at {
   static_assert(Entry == none,
                 "embedded migrations: an entry's app is not [a-z][a-z0-9_]* or its name is not NNNN_slug "
-                "(four digits from 0001, '_', then a-z, 0-9, _; at most 63 characters); "
+                "(four or more digits from 0001, '_', then a-z, 0-9, _; at most 63 characters); "
                 "bad_app_or_name_at<I> gives its position");
   static constexpr bool ok = true;
 };
@@ -1331,6 +1477,752 @@ template <const auto& Migrations>
 migration_set make_embedded_migration_set() {
   static_assert(check_embedded_migrations<Migrations>());
   return to_migration_set(std::span<const embedded_migration>(std::data(Migrations), std::size(Migrations)));
+}
+
+}  // namespace tenant_migrator
+// ---- migrations/layouts.hpp ----
+// Reading a migrations folder in its own tool's layout, in place: ours
+// (<dir>/<app>/NNNN_slug.sql), golang-migrate, Flyway, dbmate, or gobuffalo
+// pop. Another tool's folder becomes one app, named after the folder (or
+// layout_options::app), its migrations in version order. One header per
+// layout in layouts/; the naming rules they share are in grammar.hpp.
+//
+//   auto found = tenant_migrator::detect_migration_layout("db/migrations");   // found.layout, found.reason
+//   auto set = tenant_migrator::load_migrations("db/migrations", {.layout = tenant_migrator::migration_layout::pop,
+//                                                                 .dialect = "sqlite3"});
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// ---- migrations/layouts/dbmate.hpp ----
+// dbmate's layout, read in place: one folder, one app, one file per version
+// holding both directions.
+//
+//   20240115093000_create_users.sql:
+//     -- migrate:up
+//     CREATE TABLE users (id INTEGER PRIMARY KEY);
+//     -- migrate:down
+//     DROP TABLE users;
+//
+// `-- migrate:up transaction:false` runs the migration (both directions)
+// outside a transaction, like our `-- transaction: off`. The checksum is of
+// the up section, so editing the down section of an applied migration is not
+// a change. The migration's name is the file name without ".sql".
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// ---- migrations/layouts/folder.hpp ----
+// What the readers of other tools' layouts share: the folder's files, read
+// with the checks every migration file gets (readable, valid UTF-8), and the
+// migration they make. The naming rules themselves are in grammar.hpp.
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+
+namespace tenant_migrator::layouts {
+
+struct folder_file {
+  std::string name;  // "20240115093000_create_users.up.sql"
+  std::filesystem::path path;
+};
+
+// The folder's entries, by name; hidden ones (".git") skipped.
+struct folder_listing {
+  std::vector<folder_file> files;        // regular files (and links to them)
+  std::vector<std::string> sub_folders;  // names
+};
+
+inline folder_listing list_folder(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw usage_error("migrations folder '" + dir.string() + "' does not exist or is not a folder");
+  folder_listing out;
+  std::error_code iter_ec;
+  for (fs::directory_iterator it(dir, iter_ec), end; !iter_ec && it != end; it.increment(iter_ec)) {
+    std::string name = it->path().filename().string();
+    if (name.empty() || name.front() == '.') continue;
+    if (it->is_directory(ec))
+      out.sub_folders.push_back(name);
+    else
+      out.files.push_back({name, it->path()});
+  }
+  if (iter_ec) throw usage_error("cannot read migrations folder '" + dir.string() + "': " + iter_ec.message());
+  std::sort(out.files.begin(), out.files.end(), [](auto& a, auto& b) { return a.name < b.name; });
+  std::sort(out.sub_folders.begin(), out.sub_folders.end());
+  return out;
+}
+
+// A file name of golang-migrate, dbmate or pop, taken apart.
+struct versioned_filename {
+  std::int64_t version = 0;
+  std::string name;     // "{version}_{title}": the migration's name
+  bool is_down = false;
+  std::string dialect;  // pop only: "postgres" in 1_x.postgres.up.sql; empty for every dialect
+};
+
+inline bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// The file's content, or nothing with a problem naming it (`shown`: "app/file").
+inline std::optional<std::string> read_migration_file(const folder_file& file, const std::string& shown,
+                                                      std::vector<migration_problem>& problems) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file.path, ec)) {
+    problems.push_back({shown, "not a regular file"});
+    return std::nullopt;
+  }
+  std::string content;
+  if (!detail::read_file(file.path, content)) {
+    problems.push_back({shown, "cannot read the file"});
+    return std::nullopt;
+  }
+  if (auto bad = detail::first_invalid_utf8(content); bad != std::string::npos) {
+    problems.push_back({shown, "not valid UTF-8 (byte offset " + std::to_string(bad) + ")"});
+    return std::nullopt;
+  }
+  return content;
+}
+
+// Blank lines and `--` comments only: what our layout calls an empty migration.
+inline bool holds_sql(std::string_view content) { return parse_migration_header(content).has_sql; }
+
+// read_migration_file, and an empty migration is a problem too (as in our layout).
+inline std::optional<std::string> read_sql_file(const folder_file& file, const std::string& shown,
+                                                std::vector<migration_problem>& problems) {
+  auto content = read_migration_file(file, shown, problems);
+  if (content && !holds_sql(*content)) {
+    problems.push_back({shown, "empty migration: the file holds no SQL"});
+    return std::nullopt;
+  }
+  return content;
+}
+
+// A migration of another tool's layout: named by its tool's rules (already
+// checked), versioned by `version`, shown as `filename` in messages.
+inline migration layout_migration(const std::string& app, std::string name, const migration_version& version,
+                                  std::string sql, std::string filename) {
+  std::int64_t number = version.parts.empty() ? 0 : static_cast<std::int64_t>(version.parts.front());
+  auto m = detail::assemble_migration(app, name, number, std::move(sql), {});
+  m.version = version;
+  m.filename = std::move(filename);
+  return m;
+}
+
+// A sub-folder of another tool's layout is not read: said, not skipped.
+inline void refuse_sub_folders(const folder_listing& listing, const std::string& app, std::string_view layout,
+                               std::vector<migration_problem>& problems) {
+  for (const auto& sub : listing.sub_folders)
+    problems.push_back({app + "/" + sub + "/", "sub-folders are not read in the " + std::string(layout) +
+                                                   " layout: its migrations go at the top of the folder"});
+}
+
+}  // namespace tenant_migrator::layouts
+
+namespace tenant_migrator::layouts {
+
+inline constexpr std::string_view dbmate_name_rule = "expected {version}_{name}.sql (version: 1 to 18 digits)";
+
+// "20240115093000_create_users.sql" -> {20240115093000, "20240115093000_create_users"}.
+// Also takes golang-migrate's .up.sql names, which detection tells apart first.
+inline std::optional<versioned_filename> parse_dbmate_filename(std::string_view filename) {
+  if (!ends_with(filename, ".sql")) return std::nullopt;
+  filename.remove_suffix(4);
+  auto version = grammar::versioned_name(filename);
+  if (!version) return std::nullopt;
+  return versioned_filename{*version, std::string(filename), false, {}};
+}
+
+struct dbmate_sections {
+  std::string up;
+  std::optional<std::string> down;  // absent without `-- migrate:down`, or when it holds no SQL
+  bool transactional = true;
+  std::vector<std::string> errors;  // one line each
+};
+
+namespace detail {
+// "transaction:false" and the like after a `-- migrate:up` / `-- migrate:down` marker.
+inline void read_dbmate_options(std::string_view options, std::string_view marker, bool& transactional,
+                                std::vector<std::string>& errors) {
+  grammar::for_each_dependency(options, [&](std::string_view option) {  // blank-separated, as a depends list
+    if (option == "transaction:false")
+      transactional = false;
+    else if (option != "transaction:true")
+      errors.push_back("unknown option '" + std::string(option) + "' on '" + std::string(marker) +
+                       "' (expected transaction:false or transaction:true)");
+  });
+}
+}  // namespace detail
+
+// Splits a dbmate file at its `-- migrate:up` and `-- migrate:down` lines.
+inline dbmate_sections parse_dbmate_file(std::string_view content) {
+  dbmate_sections r;
+  enum { before, up, down } where = before;
+  bool down_transactional = true;
+  bool seen_down = false;
+  std::string down_text;
+  std::size_t pos = 0;
+  // The first problem stops the reading: one message per file, not one per line after it.
+  while (pos < content.size() && r.errors.empty()) {
+    auto eol = content.find('\n', pos);
+    auto end = eol == std::string_view::npos ? content.size() : eol + 1;
+    auto raw = content.substr(pos, end - pos);
+    auto line = tenant_migrator::detail::trim(raw.substr(0, raw.find('\n')));
+    pos = end;
+    auto marker = [&](std::string_view name) {
+      if (line.substr(0, 2) != "--") return false;
+      auto body = tenant_migrator::detail::trim(line.substr(2));
+      if (body.substr(0, name.size()) != name || (body.size() > name.size() && body[name.size()] != ' ' &&
+                                                  body[name.size()] != '\t'))
+        return false;
+      line = body.substr(name.size());  // the options
+      return true;
+    };
+    if (marker("migrate:up")) {
+      if (where != before) {
+        r.errors.push_back(where == up ? "a second '-- migrate:up'" : "'-- migrate:up' after '-- migrate:down'");
+        continue;
+      }
+      detail::read_dbmate_options(line, "-- migrate:up", r.transactional, r.errors);
+      where = up;
+    } else if (marker("migrate:down")) {
+      if (where != up) {
+        r.errors.push_back(where == before ? "'-- migrate:down' before '-- migrate:up'" : "a second '-- migrate:down'");
+        continue;
+      }
+      detail::read_dbmate_options(line, "-- migrate:down", down_transactional, r.errors);
+      where = down;
+      seen_down = true;
+    } else if (where == before) {
+      if (!line.empty() && line.substr(0, 2) != "--") r.errors.push_back("SQL before '-- migrate:up'");
+    } else {
+      (where == up ? r.up : down_text) += raw;
+    }
+  }
+  if (!r.errors.empty()) return r;
+  if (where == before) r.errors.push_back("no '-- migrate:up' line");
+  // One flag runs both directions (migration::transactional).
+  if (!down_transactional && r.transactional)
+    r.errors.push_back("'transaction:false' on '-- migrate:down' only: put it on '-- migrate:up', for both");
+  if (seen_down && holds_sql(down_text)) r.down = std::move(down_text);
+  return r;
+}
+
+// Throws migration_set_error naming every bad file.
+inline migration_set load_dbmate(const std::filesystem::path& dir, const std::string& app) {
+  auto listing = list_folder(dir);
+  std::vector<migration_problem> problems;
+  refuse_sub_folders(listing, app, "dbmate", problems);
+  std::vector<migration> migrations;
+  for (const auto& file : listing.files) {
+    if (!ends_with(file.name, ".sql")) continue;  // README.md, schema dumps of other extensions
+    std::string shown = app + "/" + file.name;
+    auto parsed = parse_dbmate_filename(file.name);
+    if (!parsed) {
+      problems.push_back({shown, "badly named dbmate file: " + std::string(dbmate_name_rule)});
+      continue;
+    }
+    auto content = read_migration_file(file, shown, problems);
+    if (!content) continue;
+    auto sections = parse_dbmate_file(*content);
+    for (auto& e : sections.errors) problems.push_back({shown, std::move(e)});
+    if (!sections.errors.empty()) continue;
+    if (!holds_sql(sections.up)) {
+      problems.push_back({shown, "empty migration: the '-- migrate:up' section holds no SQL"});
+      continue;
+    }
+    auto m = layout_migration(app, parsed->name, {{static_cast<std::uint64_t>(parsed->version)}},
+                              std::move(sections.up), file.name);
+    m.transactional = sections.transactional;
+    m.down_sql = std::move(sections.down);
+    m.down_filename = file.name + " (migrate:down)";
+    migrations.push_back(std::move(m));
+  }
+  return make_migration_set(std::move(migrations), std::move(problems));
+}
+
+}  // namespace tenant_migrator::layouts
+// ---- migrations/layouts/flyway.hpp ----
+// Flyway's SQL layout, read in place: one folder, one app.
+//
+//   V1__create_users.sql         versioned: applied once, in version order
+//   V1.1__add_email.sql          versions are numbers separated by '.' or '_',
+//   V2__add_index.sql            compared part by part (1.1 < 1.10 < 2; 1 = 1.0)
+//   U1.1__add_email.sql          undo of version 1.1 (optional)
+//   R__refresh_views.sql         repeatable: applied after the versioned ones,
+//                                and again whenever the file changes
+//
+// The migration's name (in the history table) is the file name without
+// ".sql": "V1.1__add_email", "R__refresh_views". Flyway's other prefixes and
+// separators are not configurable here, nor its recursive scan of sub-folders.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace tenant_migrator::layouts {
+
+enum class flyway_kind { versioned, undo, repeatable };
+
+struct flyway_filename {
+  flyway_kind kind = flyway_kind::versioned;
+  migration_version version;  // empty for a repeatable one
+  std::string name;           // "V1.1__add_email"
+};
+
+inline constexpr std::string_view flyway_name_rule =
+    "expected V{version}__{description}.sql, U{version}__{description}.sql or R__{description}.sql "
+    "(version: numbers of 1 to 18 digits separated by '.' or '_')";
+
+// "V1.1__add_email.sql" -> {versioned, {1, 1}, "V1.1__add_email"}; nothing when not such a name.
+inline std::optional<flyway_filename> parse_flyway_filename(std::string_view filename) {
+  if (!ends_with(filename, ".sql") || filename.empty()) return std::nullopt;
+  filename.remove_suffix(4);
+  flyway_filename r;
+  r.name = std::string(filename);
+  switch (filename.front()) {
+    case 'V': r.kind = flyway_kind::versioned; break;
+    case 'U': r.kind = flyway_kind::undo; break;
+    case 'R': r.kind = flyway_kind::repeatable; break;
+    default: return std::nullopt;
+  }
+  auto separator = filename.find("__");
+  if (separator == std::string_view::npos || !grammar::valid_description(filename.substr(separator + 2)))
+    return std::nullopt;
+  auto version = filename.substr(1, separator - 1);
+  if (r.kind == flyway_kind::repeatable) return version.empty() ? std::optional(r) : std::nullopt;
+  if (!grammar::for_each_version_part(version, [&](std::int64_t part) {
+        r.version.parts.push_back(static_cast<std::uint64_t>(part));
+      }))
+    return std::nullopt;
+  return r;
+}
+
+// Throws migration_set_error naming every bad file.
+inline migration_set load_flyway(const std::filesystem::path& dir, const std::string& app) {
+  auto listing = list_folder(dir);
+  std::vector<migration_problem> problems;
+  refuse_sub_folders(listing, app, "flyway", problems);
+  std::vector<migration> migrations;
+  std::map<migration_version, std::pair<std::string, std::string>> undos;  // version -> file name, script
+  for (const auto& file : listing.files) {
+    if (!ends_with(file.name, ".sql")) continue;  // README.md, Flyway's .sql.conf files
+    std::string shown = app + "/" + file.name;
+    auto parsed = parse_flyway_filename(file.name);
+    if (!parsed) {
+      problems.push_back({shown, "badly named Flyway file: " + std::string(flyway_name_rule)});
+      continue;
+    }
+    auto content = read_sql_file(file, shown, problems);
+    if (!content) continue;
+    if (parsed->kind == flyway_kind::undo) {
+      if (!undos.emplace(parsed->version, std::pair{file.name, std::move(*content)}).second)
+        problems.push_back({shown, "a second undo file for version " + parsed->version.str() + " (" +
+                                       undos[parsed->version].first + ")"});
+      continue;
+    }
+    auto m = layout_migration(app, parsed->name, parsed->version, std::move(*content), file.name);
+    m.repeatable = parsed->kind == flyway_kind::repeatable;
+    // Where its undo would be: messages name it when it is missing.
+    if (!m.repeatable) m.down_filename = "U" + parsed->name.substr(1) + ".sql";
+    migrations.push_back(std::move(m));
+  }
+  for (auto& m : migrations)
+    if (auto it = undos.find(m.version); !m.repeatable && it != undos.end()) {
+      m.down_filename = it->second.first;
+      m.down_sql = std::move(it->second.second);
+      undos.erase(it);
+    }
+  for (auto& [version, undo] : undos)
+    problems.push_back({app + "/" + undo.first, "has no versioned migration V" + version.str()});
+  return make_migration_set(std::move(migrations), std::move(problems));
+}
+
+}  // namespace tenant_migrator::layouts
+// ---- migrations/layouts/golang_migrate.hpp ----
+// golang-migrate's layout, read in place: one folder, one app.
+//
+//   20240115093000_create_users.up.sql     the forward script
+//   20240115093000_create_users.down.sql   its reverse (optional)
+//
+// {version}_{title}: the version is 1 to 18 digits (a counter or a
+// timestamp), the title grammar.hpp's description rule. The migration's name
+// (in the history table) is "{version}_{title}".
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace tenant_migrator::layouts {
+
+inline constexpr std::string_view golang_migrate_name_rule =
+    "expected {version}_{title}.up.sql or {version}_{title}.down.sql (version: 1 to 18 digits)";
+
+// "1_create_users.up.sql" -> {1, "1_create_users", up}; nothing when not such a name.
+inline std::optional<versioned_filename> parse_golang_migrate_filename(std::string_view filename) {
+  versioned_filename r;
+  if (ends_with(filename, ".up.sql")) {
+    filename.remove_suffix(7);
+  } else if (ends_with(filename, ".down.sql")) {
+    filename.remove_suffix(9);
+    r.is_down = true;
+  } else {
+    return std::nullopt;
+  }
+  auto version = grammar::versioned_name(filename);
+  if (!version) return std::nullopt;
+  r.version = *version;
+  r.name = std::string(filename);
+  return r;
+}
+
+// The folder's migrations, each up file with the down file of its version.
+// Throws migration_set_error naming every bad file.
+inline migration_set load_golang_migrate(const std::filesystem::path& dir, const std::string& app) {
+  auto listing = list_folder(dir);
+  std::vector<migration_problem> problems;
+  refuse_sub_folders(listing, app, "golang-migrate", problems);
+  std::vector<migration> ups;
+  std::map<std::int64_t, std::pair<std::string, std::string>> downs;  // version -> file name, script
+  for (const auto& file : listing.files) {
+    if (!ends_with(file.name, ".sql")) continue;  // README.md and the like
+    std::string shown = app + "/" + file.name;
+    auto parsed = parse_golang_migrate_filename(file.name);
+    if (!parsed) {
+      problems.push_back({shown, "badly named golang-migrate file: " + std::string(golang_migrate_name_rule)});
+      continue;
+    }
+    auto content = read_sql_file(file, shown, problems);
+    if (!content) continue;
+    if (parsed->is_down) {
+      if (!downs.emplace(parsed->version, std::pair{file.name, std::move(*content)}).second)
+        problems.push_back({shown, "a second down file for version " + std::to_string(parsed->version) + " (" +
+                                       downs[parsed->version].first + ")"});
+      continue;
+    }
+    ups.push_back(layout_migration(app, parsed->name, {{static_cast<std::uint64_t>(parsed->version)}},
+                                   std::move(*content), file.name));
+  }
+  for (auto& m : ups)
+    if (auto it = downs.find(m.number); it != downs.end()) {
+      m.down_filename = it->second.first;
+      m.down_sql = std::move(it->second.second);
+      downs.erase(it);
+    }
+  for (auto& [version, down] : downs)
+    problems.push_back({app + "/" + down.first, "has no up migration of version " + std::to_string(version)});
+  return make_migration_set(std::move(ups), std::move(problems));
+}
+
+}  // namespace tenant_migrator::layouts
+// ---- migrations/layouts/pop.hpp ----
+// gobuffalo pop's SQL migrations (fizz's SQL form), read in place: one
+// folder, one app.
+//
+//   20240115093000_create_users.up.sql            for every dialect
+//   20240115093000_create_users.down.sql
+//   20240115093000_create_users.sqlite3.up.sql    for SQLite only: wins over the generic file of its version
+//
+// The dialect is the adapter's (layout_options::dialect: "postgres",
+// "sqlite3", "mysql", ...); files for other dialects are not read. A chosen
+// file that holds no SQL (blank, or comments only) is skipped, as pop skips
+// it: an empty up file leaves its version out of the set, an empty down file
+// leaves the migration without a down script. .fizz files are refused: only
+// SQL is run. The migration's name is "{version}_{name}", the same whichever
+// dialect's file is read.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace tenant_migrator::layouts {
+
+inline constexpr std::string_view pop_name_rule =
+    "expected {version}_{name}[.{dialect}].up.sql or .down.sql (version: 1 to 18 digits; name without '.'; "
+    "dialect: a-z, 0-9)";
+
+// The dialect tags pop knows; detection takes a file carrying one for pop's.
+inline constexpr std::string_view pop_dialects[] = {"postgres", "cockroach", "mysql", "mariadb", "sqlite3"};
+
+// pop's dialect for a master URL's scheme ("sqlite" -> "sqlite3", "postgresql" -> "postgres"), or "" when none fits.
+inline std::string pop_dialect_for_scheme(std::string_view scheme) {
+  if (scheme == "sqlite" || scheme == "sqlite3") return "sqlite3";
+  if (scheme == "postgresql" || scheme == "postgres") return "postgres";
+  if (scheme == "mysql" || scheme == "mariadb") return "mysql";
+  return {};
+}
+
+// "1_x.sqlite3.up.sql" -> {1, "1_x", up, "sqlite3"}; "1_x.up.fizz" too (its
+// extension is the caller's to check); nothing when not such a name.
+inline std::optional<versioned_filename> parse_pop_filename(std::string_view filename) {
+  versioned_filename r;
+  std::string_view stem = filename;
+  if (ends_with(stem, ".sql"))
+    stem.remove_suffix(4);
+  else if (ends_with(stem, ".fizz"))
+    stem.remove_suffix(5);
+  else
+    return std::nullopt;
+  if (ends_with(stem, ".up")) {
+    stem.remove_suffix(3);
+  } else if (ends_with(stem, ".down")) {
+    stem.remove_suffix(5);
+    r.is_down = true;
+  } else {
+    return std::nullopt;
+  }
+  if (auto dot = stem.find('.'); dot != std::string_view::npos) {
+    r.dialect = std::string(stem.substr(dot + 1));
+    stem = stem.substr(0, dot);
+    if (r.dialect.empty()) return std::nullopt;
+    for (char c : r.dialect)
+      if (!((c >= 'a' && c <= 'z') || grammar::is_digit(c))) return std::nullopt;
+  }
+  auto version = grammar::versioned_name(stem);
+  if (!version) return std::nullopt;
+  r.version = *version;
+  r.name = std::string(stem);
+  return r;
+}
+
+// Throws migration_set_error naming every bad file.
+inline migration_set load_pop(const std::filesystem::path& dir, const std::string& app, const std::string& dialect) {
+  auto listing = list_folder(dir);
+  std::vector<migration_problem> problems;
+  refuse_sub_folders(listing, app, "pop", problems);
+  // Per version and direction: the generic file and this dialect's file.
+  struct candidates {
+    std::vector<const folder_file*> generic, own;
+  };
+  std::map<std::int64_t, candidates> ups, downs;
+  std::map<const folder_file*, versioned_filename> names;
+  for (const auto& file : listing.files) {
+    bool fizz = ends_with(file.name, ".fizz");
+    if (!fizz && !ends_with(file.name, ".sql")) continue;  // README.md and the like
+    std::string shown = app + "/" + file.name;
+    auto parsed = parse_pop_filename(file.name);
+    if (!parsed) {
+      problems.push_back({shown, "badly named pop file: " + std::string(pop_name_rule)});
+      continue;
+    }
+    if (fizz) {
+      problems.push_back({shown, "fizz migrations are not read, only SQL ones: write it as " + parsed->name +
+                                     (parsed->is_down ? ".down.sql" : ".up.sql")});
+      continue;
+    }
+    if (!parsed->dialect.empty() && dialect.empty()) {
+      problems.push_back({shown, "a file for dialect '" + parsed->dialect +
+                                     "': say which dialect the tenants use (layout_options::dialect)"});
+      continue;
+    }
+    if (!parsed->dialect.empty() && parsed->dialect != dialect) continue;  // another dialect's
+    auto& slot = (parsed->is_down ? downs : ups)[parsed->version];
+    (parsed->dialect.empty() ? slot.generic : slot.own).push_back(&file);
+    names[&file] = std::move(*parsed);
+  }
+  // The file that counts for a version: this dialect's, else the generic one; nothing when empty.
+  auto choose = [&](const candidates& c, std::optional<std::string>& content) -> const folder_file* {
+    const auto& files = c.own.empty() ? c.generic : c.own;
+    if (files.size() > 1) {
+      problems.push_back({app + "/" + files[1]->name, "the same version as " + files[0]->name});
+      return nullptr;
+    }
+    content = read_migration_file(*files[0], app + "/" + files[0]->name, problems);
+    return content && holds_sql(*content) ? files[0] : nullptr;
+  };
+  std::vector<migration> migrations;
+  for (auto& [version, up] : ups) {
+    std::optional<std::string> sql;
+    const folder_file* file = choose(up, sql);
+    if (!file) continue;
+    auto m = layout_migration(app, names[file].name, {{static_cast<std::uint64_t>(version)}}, std::move(*sql),
+                              file->name);
+    if (auto down = downs.find(version); down != downs.end()) {
+      std::optional<std::string> down_sql;
+      if (const folder_file* down_file = choose(down->second, down_sql)) {
+        m.down_filename = down_file->name;
+        m.down_sql = std::move(down_sql);
+      }
+    }
+    migrations.push_back(std::move(m));
+  }
+  for (auto& [version, down] : downs)
+    if (!ups.count(version)) {
+      const auto* file = down.own.empty() ? down.generic.front() : down.own.front();
+      problems.push_back({app + "/" + file->name, "has no up migration of version " + std::to_string(version)});
+    }
+  return make_migration_set(std::move(migrations), std::move(problems));
+}
+
+}  // namespace tenant_migrator::layouts
+// ---- migrations/layouts/tenant_migrator.hpp ----
+// Our own layout: <dir>/<app>/NNNN_slug.sql, one sub-folder per app
+// (directory_source.hpp reads it; docs/migrations.md). Here so that every
+// layout load_migrations (layouts.hpp) knows has its header in this folder.
+
+#include <filesystem>
+
+
+namespace tenant_migrator::layouts {
+
+inline migration_set load_tenant_migrator(const std::filesystem::path& dir) { return load_migration_directory(dir); }
+
+}  // namespace tenant_migrator::layouts
+
+namespace tenant_migrator {
+
+enum class migration_layout { tenant_migrator, golang_migrate, flyway, dbmate, pop, detect };
+
+// "tenant-migrator", "golang-migrate", "flyway", "dbmate", "pop", "detect": the CLI's spelling.
+constexpr std::string_view layout_name(migration_layout layout) {
+  switch (layout) {
+    case migration_layout::tenant_migrator: return "tenant-migrator";
+    case migration_layout::golang_migrate: return "golang-migrate";
+    case migration_layout::flyway: return "flyway";
+    case migration_layout::dbmate: return "dbmate";
+    case migration_layout::pop: return "pop";
+    case migration_layout::detect: return "detect";
+  }
+  return "?";
+}
+
+// The layout a name (layout_name's spelling) stands for, or nothing.
+inline std::optional<migration_layout> parse_migration_layout(std::string_view name) {
+  for (auto layout : {migration_layout::tenant_migrator, migration_layout::golang_migrate, migration_layout::flyway,
+                      migration_layout::dbmate, migration_layout::pop, migration_layout::detect})
+    if (layout_name(layout) == name) return layout;
+  return std::nullopt;
+}
+
+struct layout_options {
+  migration_layout layout = migration_layout::detect;
+  // Another tool's folder is one app: this name, or the folder's when empty.
+  // Must be empty for our layout, whose apps are its sub-folders.
+  std::string app{};
+  // pop only: the tenants' dialect ("postgres", "sqlite3", "mysql"; see
+  // layouts::pop_dialect_for_scheme). Needed when the folder has a file for a dialect.
+  std::string dialect{};
+};
+
+struct detected_layout {
+  migration_layout layout = migration_layout::tenant_migrator;
+  std::string reason;  // one line: which files decided it
+};
+
+namespace detail {
+
+// The layout a top-level file's name belongs to, or nothing for a file no
+// layout reads (README.md). pop's generic names are golang-migrate's too:
+// pop only when a dialect tag or a .fizz file says so.
+inline std::optional<migration_layout> layout_of_file(std::string_view name) {
+  if (layouts::parse_flyway_filename(name)) return migration_layout::flyway;
+  if (auto pop = layouts::parse_pop_filename(name)) {
+    bool known_dialect = false;
+    for (auto d : layouts::pop_dialects) known_dialect = known_dialect || pop->dialect == d;
+    if (known_dialect || layouts::ends_with(name, ".fizz")) return migration_layout::pop;
+  }
+  if (layouts::parse_golang_migrate_filename(name)) return migration_layout::golang_migrate;
+  if (layouts::parse_dbmate_filename(name)) return migration_layout::dbmate;
+  return std::nullopt;
+}
+
+}  // namespace detail
+
+// Which layout `dir` is in, and why. Throws usage_error when the folder
+// cannot be read, and migration_set_error when it mixes layouts (naming a
+// file of each). A folder with nothing another tool would read is ours.
+inline detected_layout detect_migration_layout(const std::filesystem::path& dir) {
+  auto listing = layouts::list_folder(dir);
+  std::map<migration_layout, std::vector<std::string>> files;  // layout -> its files, by name
+  for (const auto& file : listing.files)
+    if (auto layout = detail::layout_of_file(file.name)) files[*layout].push_back(file.name);
+  // pop reads golang-migrate's names as its generic files.
+  if (files.count(migration_layout::pop) && files.count(migration_layout::golang_migrate)) {
+    auto& generic = files[migration_layout::golang_migrate];
+    auto& pop = files[migration_layout::pop];
+    pop.insert(pop.end(), generic.begin(), generic.end());
+    files.erase(migration_layout::golang_migrate);
+  }
+  if (!listing.sub_folders.empty())
+    for (const auto& sub : listing.sub_folders) files[migration_layout::tenant_migrator].push_back(sub + "/");
+
+  if (files.size() > 1) {
+    std::string list;
+    for (const auto& [layout, names] : files)
+      list += (list.empty() ? "" : ", ") + names.front() + " (" + std::string(layout_name(layout)) + ")";
+    throw migration_set_error(
+        {{files.begin()->second.front(), "one folder mixes migration layouts: " + list + "; keep one per folder"}});
+  }
+  if (files.empty())
+    return {migration_layout::tenant_migrator,
+            "tenant-migrator: no file another tool would read at the top level (apps are sub-folders)"};
+  const auto& [layout, names] = *files.begin();
+  std::string count = names.size() == 1 ? "1 file" : std::to_string(names.size()) + " files";
+  std::string reason = std::string(layout_name(layout)) + ": " + count + " like " + names.front();
+  if (layout == migration_layout::tenant_migrator)
+    reason = "tenant-migrator: app sub-folders (" + names.front() + (names.size() > 1 ? ", ...)" : ")");
+  if (layout == migration_layout::golang_migrate) reason += " (pop reads these names too: choose pop explicitly)";
+  return {layout, reason};
+}
+
+// Reads and validates the migrations of `dir` in `options.layout` (detected
+// when `detect`). Throws usage_error for the folder or the app name, and
+// migration_set_error naming every bad file (also a folder that mixes layouts).
+inline migration_set load_migrations(const std::filesystem::path& dir, const layout_options& options = {}) {
+  // Detection also refuses a mix when the layout is given.
+  auto layout = detect_migration_layout(dir).layout;
+  if (options.layout != migration_layout::detect) layout = options.layout;
+  if (layout == migration_layout::tenant_migrator) {
+    if (!options.app.empty())
+      throw usage_error("an app name ('" + options.app +
+                        "') is for another tool's layout: in tenant-migrator's, the apps are the sub-folders");
+    return layouts::load_tenant_migrator(dir);
+  }
+  std::string app = options.app;
+  if (app.empty()) {
+    std::error_code ec;
+    auto full = std::filesystem::weakly_canonical(dir, ec);
+    if (ec) full = dir;
+    if (!full.has_filename()) full = full.parent_path();  // "db/migrations/"
+    app = full.filename().string();
+    if (!grammar::valid_app_label(app))
+      throw usage_error("the folder's name '" + app + "' is not an app name (" + std::string(grammar::app_label_rule) +
+                        "): give one");
+  } else if (!grammar::valid_app_label(app)) {
+    throw usage_error("app '" + app + "': " + std::string(grammar::app_label_rule));
+  }
+  switch (layout) {
+    case migration_layout::golang_migrate: return layouts::load_golang_migrate(dir, app);
+    case migration_layout::flyway: return layouts::load_flyway(dir, app);
+    case migration_layout::dbmate: return layouts::load_dbmate(dir, app);
+    case migration_layout::pop: return layouts::load_pop(dir, app, options.dialect);
+    default: break;
+  }
+  throw usage_error("no layout to read '" + dir.string() + "' with");
 }
 
 }  // namespace tenant_migrator
@@ -2125,6 +3017,7 @@ constexpr bool check_connection_policy() {
 #include <algorithm>
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -2205,6 +3098,25 @@ void remove_record(C& connection, const std::string& table, const migration_key&
   connection.query(fmt::format("DELETE FROM {} WHERE app = $1 AND name = $2", table), {key.app, key.name});
 }
 
+// The checksum recorded for `key`, or nothing when it is not recorded.
+template <DatabaseConnection C>
+std::optional<std::string> recorded_checksum(C& connection, const std::string& table, const migration_key& key) {
+  auto found = connection.query(fmt::format("SELECT checksum FROM {} WHERE app = $1 AND name = $2", table),
+                                {key.app, key.name});
+  if (found.empty()) return std::nullopt;
+  return found.front().at(0).value_or("");
+}
+
+// A repeatable migration applied again: its row takes the new checksum, time
+// and duration (the key is the table's primary key, so no second row).
+template <DatabaseConnection C>
+void record_reapplied(C& connection, const std::string& table, const migration& m, const std::string& applied_at,
+                      long long duration_ms) {
+  connection.query(
+      fmt::format("UPDATE {} SET checksum = $1, applied_at = $2, duration_ms = $3 WHERE app = $4 AND name = $5", table),
+      {m.checksum, applied_at, std::to_string(duration_ms), m.app, m.name});
+}
+
 // Accepts a file's current checksum for an applied migration (repair).
 template <DatabaseConnection C>
 void update_checksum(C& connection, const std::string& table, const migration_key& key, const std::string& checksum) {
@@ -2267,24 +3179,40 @@ inline std::string verify_history(const migration_set& set, const std::vector<ap
   for (const auto& a : history) {
     const migration* m = set.find(a.key);
     if (!m) return a.key.str() + ".sql is recorded as applied but is not in the migration set";
-    if (m->checksum != a.checksum)
+    // A changed repeatable migration is not a problem: it is due again (make_plan).
+    if (m->checksum != a.checksum && !m->repeatable)
       return m->file() + " was changed after it was applied (checksum " + a.checksum.substr(0, 12) +
              " recorded, " + m->checksum.substr(0, 12) + " now)";
     for (const auto& dep : m->depends)
-      if (!recorded.count(dep))
-        return m->file() + " is recorded as applied but its dependency " + dep.str() + ".sql is not";
+      if (!recorded.count(dep)) {
+        const migration* d = set.find(dep);  // in the set: make_migration_set checked every dependency
+        return m->file() + " is recorded as applied but its dependency " + (d ? d->file() : dep.str() + ".sql") +
+               " is not";
+      }
   }
   return {};
 }
 
-// The migrations of `set` not yet in `history`, in application order.
+namespace detail {
+// A repeatable migration recorded with another checksum than its file's now.
+inline bool changed_repeatable(const migration& m, const std::vector<applied_migration>& history) {
+  if (!m.repeatable) return false;
+  for (const auto& a : history)
+    if (a.key == m.key()) return a.checksum != m.checksum;
+  return false;
+}
+}  // namespace detail
+
+// The migrations of `set` not yet in `history`, and the repeatable ones whose
+// file changed since they were applied, in application order (repeatable
+// ones last, make_migration_set).
 inline std::vector<const migration*> pending_migrations(const migration_set& set,
                                                         const std::vector<applied_migration>& history) {
   std::set<migration_key> recorded;
   for (const auto& a : history) recorded.insert(a.key);
   std::vector<const migration*> out;
   for (const auto& m : set.ordered())
-    if (!recorded.count(m.key())) out.push_back(&m);
+    if (!recorded.count(m.key()) || detail::changed_repeatable(m, history)) out.push_back(&m);
   return out;
 }
 
@@ -2309,8 +3237,12 @@ inline void add_with_dependencies(const migration_set& set, const migration& m, 
 inline void validate_target(const migration_set& set, const migration_target& target) {
   if (!target.app) return;
   if (!set.has_app(*target.app)) throw usage_error("app '" + *target.app + "' has no migrations");
-  if (target.name && *target.name != "zero" && !set.find({*target.app, *target.name}))
-    throw usage_error("migration '" + *target.app + "/" + *target.name + "' does not exist");
+  if (!target.name || *target.name == "zero") return;
+  const migration* goal = set.find({*target.app, *target.name});
+  if (!goal) throw usage_error("migration '" + *target.app + "/" + *target.name + "' does not exist");
+  // A version to stand at; a repeatable migration has none.
+  if (goal->repeatable)
+    throw usage_error("migration '" + *target.app + "/" + *target.name + "' is repeatable: it cannot be a target");
 }
 
 // The steps that bring a tenant with `history` to `target`.
@@ -2322,8 +3254,11 @@ inline std::vector<plan_step> make_plan(const migration_set& set, const std::vec
   std::set<migration_key> recorded;
   for (const auto& a : history) recorded.insert(a.key);
   std::vector<plan_step> steps;
+  auto forwards = [&](const migration* m) {
+    return plan_step{m, direction::forwards, recorded.count(m->key()) > 0};
+  };
   if (!target.app) {
-    for (const auto* m : pending_migrations(set, history)) steps.push_back({m, direction::forwards});
+    for (const auto* m : pending_migrations(set, history)) steps.push_back(forwards(m));
     return steps;
   }
   const std::string& app = *target.app;
@@ -2332,21 +3267,27 @@ inline std::vector<plan_step> make_plan(const migration_set& set, const std::vec
   // Forwards: the app (or the goal) and everything it depends on.
   if (!target.name || (goal && !recorded.count(goal->key()))) {
     std::set<migration_key> wanted;
-    if (goal)
+    if (goal) {
       detail::add_with_dependencies(set, *goal, recorded, wanted);
-    else
+    } else {
       for (const auto& m : set.ordered())
         if (m.app == app) detail::add_with_dependencies(set, m, recorded, wanted);
+      // The whole app: its changed repeatable migrations are due as well.
+      for (const auto& m : set.ordered())
+        if (m.app == app && detail::changed_repeatable(m, history)) wanted.insert(m.key());
+    }
     for (const auto& m : set.ordered())
-      if (wanted.count(m.key())) steps.push_back({&m, direction::forwards});
+      if (wanted.count(m.key())) steps.push_back(forwards(&m));
     return steps;
   }
 
   // Backwards: unapply the app's applied migrations after the goal (all for "zero"),
-  // latest first.
+  // latest first. Repeatable migrations have no version to be after, nor an
+  // undo file: they stay (as Flyway's undo leaves them).
   std::set<migration_key> undo;
   for (const auto& m : set.ordered())
-    if (m.app == app && recorded.count(m.key()) && (!goal || m.number > goal->number)) undo.insert(m.key());
+    if (m.app == app && !m.repeatable && recorded.count(m.key()) && (!goal || goal->version < m.version))
+      undo.insert(m.key());
   for (const auto& m : set.ordered()) {
     if (!recorded.count(m.key()) || undo.count(m.key())) continue;
     for (const auto& dep : m.depends)
@@ -3561,10 +4502,10 @@ class step_runner {
             connection.set_local_timeouts(options_.lock_timeout, options_.statement_timeout);
           // Re-checked under the transaction's lock: a concurrent run may have
           // done this step since the history was read.
-          if (!locked && is_recorded(connection, history_table, m.key()) == forwards) {
+          if (!locked && done_already(connection, history_table, step)) {
             by_other_run = true;
           } else {
-            run_and_record(connection, history_table, m, forwards, started);
+            run_and_record(connection, history_table, step, started);
             if (int sig = stop_requested(options_))
               throw interrupted_error(fmt::format("{} was rolled back ({})", m.file(), signal_name(sig)));
           }
@@ -3578,7 +4519,7 @@ class step_runner {
           throw;
         }
       } else {
-        run_and_record(connection, history_table, m, forwards, started);
+        run_and_record(connection, history_table, step, started);
       }
     } catch (const interrupted_error& e) {
       reporter_.on(migration_failed{t, m, e.what(), step.way});
@@ -3602,10 +4543,20 @@ class step_runner {
   }
 
  private:
+  // Whether the history already shows `step` done: a repeatable migration
+  // re-applied by then has its row with the file's current checksum.
+  template <class Connection>
+  static bool done_already(Connection& connection, const std::string& history_table, const plan_step& step) {
+    if (step.reapply) return recorded_checksum(connection, history_table, step.what->key()) == step.what->checksum;
+    return is_recorded(connection, history_table, step.what->key()) == (step.way == direction::forwards);
+  }
+
   // The SQL, then the history change: one unit inside the caller's transaction.
   template <class Connection>
-  void run_and_record(Connection& connection, const std::string& history_table, const migration& m, bool forwards,
+  void run_and_record(Connection& connection, const std::string& history_table, const plan_step& step,
                       std::chrono::steady_clock::time_point started) {
+    const migration& m = *step.what;
+    const bool forwards = step.way == direction::forwards;
     if (!options_.fake) {
       const std::string& sql = forwards ? m.sql : *m.down_sql;
       if constexpr (claims<Adapter, capability::cancellation>) {
@@ -3615,7 +4566,9 @@ class step_runner {
         connection.execute_script(sql);
       }
     }
-    if (forwards)
+    if (step.reapply)
+      record_reapplied(connection, history_table, m, iso8601_now(), elapsed_since(started).count());
+    else if (forwards)
       record_applied(connection, history_table, m, iso8601_now(), elapsed_since(started).count());
     else
       remove_record(connection, history_table, m.key());
@@ -3776,15 +4729,18 @@ class tenant_runner {
     for (const auto& m : set.ordered()) {
       migration_state ms;
       ms.key = m.key();
+      ms.source_file = m.file();
       if (auto it = recorded.find(m.key()); it != recorded.end()) {
         ms.applied = true;
         ms.applied_at = it->second->applied_at;
-        ms.checksum_ok = it->second->checksum == m.checksum;
+        // A changed repeatable migration is due again, not a changed file.
+        ms.due_again = m.repeatable && it->second->checksum != m.checksum;
+        ms.checksum_ok = m.repeatable || it->second->checksum == m.checksum;
       }
       state.migrations.push_back(std::move(ms));
     }
     for (const auto& a : history)
-      if (!set.find(a.key)) state.migrations.push_back({a.key, true, a.applied_at, false, true});
+      if (!set.find(a.key)) state.migrations.push_back({a.key, true, a.applied_at, false, true, false, {}});
     return state;
   }
 

@@ -1,6 +1,7 @@
 // An in-memory adapter for unit tests of the core. It is faithful to what it
 // fakes, for the statements the core sends: the history table's SQL
-// (history_store.hpp: create, read, exists, recorded, insert, delete, update),
+// (history_store.hpp: create, read, exists, recorded, recorded checksum, insert,
+// delete, update of a checksum or of a re-applied row),
 // transactions that roll back everything (history and scripts alike), and
 // parameters checked against the placeholders. Any other statement throws
 // std::logic_error, so a core change that sends new SQL fails here instead of
@@ -67,6 +68,10 @@ class FakeConnection {
       need_history(s);
       for (auto& h : db_->history)
         if (matches(h)) out.push_back({std::string("1")});
+    } else if (starts(s, "SELECT checksum FROM ") && ends(s, " WHERE app = $1 AND name = $2")) {
+      need_history(s);
+      for (auto& h : db_->history)
+        if (matches(h)) out.push_back({h[2]});
     } else if (starts(s, "INSERT INTO ")) {
       need_history(s);
       for (auto& h : db_->history)
@@ -75,6 +80,11 @@ class FakeConnection {
     } else if (starts(s, "DELETE FROM ") && ends(s, " WHERE app = $1 AND name = $2")) {
       need_history(s);
       std::erase_if(db_->history, matches);
+    } else if (starts(s, "UPDATE ") &&
+               ends(s, " SET checksum = $1, applied_at = $2, duration_ms = $3 WHERE app = $4 AND name = $5")) {
+      need_history(s);
+      for (auto& h : db_->history)
+        if (h[0] == params[3] && h[1] == params[4]) h = {params[3], params[4], params[0], params[1], params[2]};
     } else if (starts(s, "UPDATE ") && ends(s, " SET checksum = $1 WHERE app = $2 AND name = $3")) {
       need_history(s);
       for (auto& h : db_->history)

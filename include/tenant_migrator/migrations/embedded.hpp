@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <span>
 #include <string>
@@ -54,7 +55,7 @@ constexpr std::size_t find(const List& list, std::string_view ref) {
   return none;
 }
 
-constexpr int number_of(std::string_view name) { return grammar::migration_number(name); }
+constexpr std::int64_t number_of(std::string_view name) { return grammar::migration_number(name); }
 
 // Calls f(j) for each entry j that entry i depends on: its `depends`
 // (none for an unknown one) and, as make_migration_set adds it, the previous
@@ -147,7 +148,7 @@ template <std::size_t Entry>
 struct bad_app_or_name_at {
   static_assert(Entry == none,
                 "embedded migrations: an entry's app is not [a-z][a-z0-9_]* or its name is not NNNN_slug "
-                "(four digits from 0001, '_', then a-z, 0-9, _; at most 63 characters); "
+                "(four or more digits from 0001, '_', then a-z, 0-9, _; at most 63 characters); "
                 "bad_app_or_name_at<I> gives its position");
   static constexpr bool ok = true;
 };

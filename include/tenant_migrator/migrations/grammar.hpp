@@ -6,8 +6,9 @@
 // time (docs/migrations.md, "Names and dependencies").
 //
 //   app label        [a-z][a-z0-9_]*, at most 63 characters  ("users")
-//   migration name   NNNN_slug: four digits from 0001, '_', then a slug of
-//                    a-z, 0-9, _; at most 63 characters       ("0001_initial")
+//   migration name   NNNN_slug: four or more digits (at most 18) from 0001,
+//                    '_', then a slug of a-z, 0-9, _; at most 63 characters
+//                    ("0001_initial", "20240115093000_add_email")
 //   reference        app/NNNN_slug, ".sql" optional            ("users/0001_initial")
 //   depends list     references separated by commas and/or blanks (spaces,
 //                    tabs); a run of separators is one separator and
@@ -16,6 +17,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -28,7 +30,7 @@ inline constexpr std::size_t max_length = 63;
 inline constexpr std::string_view app_label_rule =
     "app folder name must match [a-z][a-z0-9_]* (at most 63 characters)";
 inline constexpr std::string_view migration_name_rule =
-    "expected NNNN_slug: four digits, '_', then a slug of a-z, 0-9, _ (at most 63 characters)";
+    "expected NNNN_slug: four or more digits, '_', then a slug of a-z, 0-9, _ (at most 63 characters)";
 inline constexpr std::string_view migration_number_rule = "numbers start at 0001";
 
 constexpr bool is_slug(std::string_view s) {
@@ -41,20 +43,86 @@ constexpr bool valid_app_label(std::string_view app) {
   return !app.empty() && app.size() <= max_length && app.front() >= 'a' && app.front() <= 'z' && is_slug(app);
 }
 
+// 18: the most digits a version (or a part of a dotted one) may have, so that
+// it fits a 64-bit integer (a timestamp like 20240115093000 has 14).
+inline constexpr std::size_t max_version_digits = 18;
+
+constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// How many digits `s` starts with.
+constexpr std::size_t leading_digits(std::string_view s) {
+  std::size_t n = 0;
+  while (n < s.size() && is_digit(s[n])) ++n;
+  return n;
+}
+
+// The value of a run of 1 to max_version_digits digits; nullopt otherwise.
+constexpr std::optional<std::int64_t> version_number(std::string_view digits) {
+  if (digits.empty() || digits.size() > max_version_digits || leading_digits(digits) != digits.size())
+    return std::nullopt;
+  std::int64_t n = 0;
+  for (char c : digits) n = n * 10 + (c - '0');
+  return n;
+}
+
 // Empty when `name` is NNNN_slug, else which rule it breaks (one of the *_rule above).
 constexpr std::string_view migration_name_error(std::string_view name) {
-  if (name.size() < 6 || name.size() > max_length || name[4] != '_' || !is_slug(name.substr(5)))
+  auto digits = leading_digits(name);
+  if (name.size() > max_length || digits < 4 || digits > max_version_digits || digits + 1 >= name.size() ||
+      name[digits] != '_' || !is_slug(name.substr(digits + 1)))
     return migration_name_rule;
-  for (std::size_t i = 0; i < 4; ++i)
-    if (name[i] < '0' || name[i] > '9') return migration_name_rule;
-  if (name.substr(0, 4) == "0000") return migration_number_rule;
+  if (version_number(name.substr(0, digits)) == 0) return migration_number_rule;
   return {};
 }
 
-// 1 for "0001_initial"; 0 when `name` is not NNNN_slug.
-constexpr int migration_number(std::string_view name) {
+// 1 for "0001_initial", 20240115093000 for "20240115093000_x"; 0 when `name` is not NNNN_slug.
+constexpr std::int64_t migration_number(std::string_view name) {
   if (!migration_name_error(name).empty()) return 0;
-  return (name[0] - '0') * 1000 + (name[1] - '0') * 100 + (name[2] - '0') * 10 + (name[3] - '0');
+  return *version_number(name.substr(0, leading_digits(name)));
+}
+
+// Other tools' layouts (migrations/layouts/): what follows the version in a
+// file name ("create_users" in golang-migrate's 1_create_users.up.sql, "Add
+// users" in Flyway's V1__Add users.sql). Those tools take nearly anything;
+// here it must be non-empty and free of control characters and '/', so that
+// a message naming the file stays on one line.
+inline constexpr std::string_view description_rule =
+    "the part after the version must be non-empty, without control characters or '/'";
+constexpr bool valid_description(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '/') return false;
+  return true;
+}
+
+// The version of "{version}_{description}" (golang-migrate's, dbmate's and
+// pop's names without their extensions: "20240115093000_create_users"), or
+// nullopt when `stem` is not one.
+constexpr std::optional<std::int64_t> versioned_name(std::string_view stem) {
+  auto digits = leading_digits(stem);
+  auto version = version_number(stem.substr(0, digits));
+  if (!version || digits >= stem.size() || stem[digits] != '_' || !valid_description(stem.substr(digits + 1)))
+    return std::nullopt;
+  return version;
+}
+
+// Flyway's versions: parts of digits separated by '.' or '_' ("1", "1.1",
+// "2_0_3"), each of at most max_version_digits digits. Calls f(part) for each
+// and returns false (having called f for some) when `s` is not such a version.
+template <class F>
+constexpr bool for_each_version_part(std::string_view s, F&& f) {
+  if (s.empty()) return false;
+  std::size_t pos = 0;
+  while (true) {
+    auto n = leading_digits(s.substr(pos));
+    auto part = version_number(s.substr(pos, n));
+    if (!part) return false;
+    f(*part);
+    pos += n;
+    if (pos == s.size()) return true;
+    if (s[pos] != '.' && s[pos] != '_') return false;
+    ++pos;
+  }
 }
 
 struct ref_parts {

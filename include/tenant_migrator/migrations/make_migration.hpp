@@ -11,6 +11,7 @@
 // pass the migrations to make_migration_set (migration_set.hpp).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,27 @@ struct migration_options {
   bool transactional = true;
 };
 
+namespace detail {
+// What make_migration and the readers of other tools' layouts
+// (migrations/layouts/) share once a name has been judged by its own rules:
+// the checksum, and a version of one part (Flyway's dotted ones set
+// `version` afterwards).
+inline migration assemble_migration(std::string_view app, std::string_view name, std::int64_t number, std::string sql,
+                                    migration_options options) {
+  migration m;
+  m.app = std::string(app);
+  m.name = std::string(name);
+  m.number = number;
+  m.version.parts = {static_cast<std::uint64_t>(number)};
+  m.checksum = detail::sha256_hex(sql);
+  m.sql = std::move(sql);
+  m.down_sql = std::move(options.down_sql);
+  m.depends = std::move(options.depends);
+  m.transactional = options.transactional;
+  return m;
+}
+}  // namespace detail
+
 // Throws usage_error naming the culprit when `app`, `name` or a dependency
 // breaks the grammar of migration names.
 inline migration make_migration(std::string_view app, std::string_view name, std::string sql,
@@ -45,16 +67,7 @@ inline migration make_migration(std::string_view app, std::string_view name, std
     if (!grammar::valid_app_label(dep.app) || grammar::migration_number(dep.name) == 0)
       throw usage_error("make_migration: " + std::string(app) + "/" + std::string(name) + ": bad dependency '" +
                         dep.str() + "' (expected app/NNNN_slug)");
-  migration m;
-  m.app = std::string(app);
-  m.name = std::string(name);
-  m.number = grammar::migration_number(name);
-  m.checksum = detail::sha256_hex(sql);
-  m.sql = std::move(sql);
-  m.down_sql = std::move(options.down_sql);
-  m.depends = std::move(options.depends);
-  m.transactional = options.transactional;
-  return m;
+  return detail::assemble_migration(app, name, grammar::migration_number(name), std::move(sql), std::move(options));
 }
 
 }  // namespace tenant_migrator

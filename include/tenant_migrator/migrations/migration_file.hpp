@@ -2,6 +2,7 @@
 // Pure functions over strings, so they can be fuzzed (tests/fuzz).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,7 +27,7 @@ inline std::string validate_app_label(std::string_view app) {
 }
 
 struct migration_filename {
-  int number = 0;
+  std::int64_t number = 0;
   std::string name;   // "0001_initial"
   bool is_down = false;
   std::string error;  // non-empty when the name is not a migration file name

@@ -44,15 +44,28 @@ inline std::string describe_cycle(const std::vector<migration>& all, const std::
 
 // Validates `migrations` and orders them. Throws migration_set_error listing
 // every problem (with `problems` found earlier, e.g. while reading files):
-// duplicate numbers or two leaves in an app, unknown dependencies, cycles.
-// Each migration's implicit dependency on the previous number of its app is
-// added here.
+// duplicate versions or two leaves in an app, unknown dependencies, cycles.
+// Each migration's implicit dependency on the previous version of its app is
+// added here. Repeatable migrations go last, by app and name.
 inline migration_set make_migration_set(std::vector<migration> migrations,
                                         std::vector<migration_problem> problems = {}) {
-  // Per app, by number; the same number twice is a conflict (two leaves).
-  std::map<std::string, std::map<int, std::vector<std::size_t>>> by_app;
+  // Repeatable migrations (Flyway's R__) have no version: they take no part
+  // in the chain of an app's versions, and come after every versioned one.
+  std::vector<migration> repeatables;
+  for (auto it = migrations.begin(); it != migrations.end();)
+    if (it->repeatable) {
+      repeatables.push_back(std::move(*it));
+      it = migrations.erase(it);
+    } else {
+      ++it;
+    }
+  std::sort(repeatables.begin(), repeatables.end(),
+            [](const migration& a, const migration& b) { return a.key() < b.key(); });
+
+  // Per app, by version; the same version twice is a conflict (two leaves).
+  std::map<std::string, std::map<migration_version, std::vector<std::size_t>>> by_app;
   for (std::size_t i = 0; i < migrations.size(); ++i)
-    by_app[migrations[i].app][migrations[i].number].push_back(i);
+    by_app[migrations[i].app][migrations[i].version].push_back(i);
   bool conflicts = false;
   for (auto& [app, numbers] : by_app)
     for (auto& [number, idx] : numbers)
@@ -63,8 +76,10 @@ inline migration_set make_migration_set(std::vector<migration> migrations,
         std::sort(names.begin(), names.end());
         std::string list;
         for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-        problems.push_back({app + "/" + names.back() + ".sql",
-                            "Conflicting migrations in app '" + app + "': " + list});
+        const auto& last = *std::max_element(idx.begin(), idx.end(), [&](auto a, auto b) {
+          return migrations[a].name < migrations[b].name;
+        });
+        problems.push_back({migrations[last].file(), "Conflicting migrations in app '" + app + "': " + list});
       }
   if (conflicts) throw migration_set_error(std::move(problems));
 
@@ -90,7 +105,7 @@ inline migration_set make_migration_set(std::vector<migration> migrations,
         problems.push_back({m.file(), "depends on " + dep.str() + ", which does not exist"});
   if (!problems.empty()) throw migration_set_error(std::move(problems));
 
-  // Kahn's algorithm; among ready migrations the smallest (app, number) goes first.
+  // Kahn's algorithm; among ready migrations the smallest (app, version) goes first.
   std::vector<std::size_t> missing_deps(migrations.size());
   std::vector<std::vector<std::size_t>> dependents(migrations.size());
   for (std::size_t i = 0; i < migrations.size(); ++i)
@@ -99,7 +114,7 @@ inline migration_set make_migration_set(std::vector<migration> migrations,
       dependents[index.at(dep)].push_back(i);
     }
   auto later = [&](std::size_t a, std::size_t b) {
-    return std::tie(migrations[a].app, migrations[a].number) > std::tie(migrations[b].app, migrations[b].number);
+    return std::tie(migrations[a].app, migrations[a].version) > std::tie(migrations[b].app, migrations[b].version);
   };
   std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> ready(later);
   for (std::size_t i = 0; i < migrations.size(); ++i)
@@ -122,8 +137,9 @@ inline migration_set make_migration_set(std::vector<migration> migrations,
     throw migration_set_error(std::move(problems));
   }
   std::vector<migration> ordered;
-  ordered.reserve(order.size());
+  ordered.reserve(order.size() + repeatables.size());
   for (auto i : order) ordered.push_back(std::move(migrations[i]));
+  for (auto& r : repeatables) ordered.push_back(std::move(r));
   return migration_set(std::move(ordered));
 }
 

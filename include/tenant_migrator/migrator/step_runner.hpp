@@ -63,10 +63,10 @@ class step_runner {
             connection.set_local_timeouts(options_.lock_timeout, options_.statement_timeout);
           // Re-checked under the transaction's lock: a concurrent run may have
           // done this step since the history was read.
-          if (!locked && is_recorded(connection, history_table, m.key()) == forwards) {
+          if (!locked && done_already(connection, history_table, step)) {
             by_other_run = true;
           } else {
-            run_and_record(connection, history_table, m, forwards, started);
+            run_and_record(connection, history_table, step, started);
             if (int sig = stop_requested(options_))
               throw interrupted_error(fmt::format("{} was rolled back ({})", m.file(), signal_name(sig)));
           }
@@ -80,7 +80,7 @@ class step_runner {
           throw;
         }
       } else {
-        run_and_record(connection, history_table, m, forwards, started);
+        run_and_record(connection, history_table, step, started);
       }
     } catch (const interrupted_error& e) {
       reporter_.on(migration_failed{t, m, e.what(), step.way});
@@ -104,10 +104,20 @@ class step_runner {
   }
 
  private:
+  // Whether the history already shows `step` done: a repeatable migration
+  // re-applied by then has its row with the file's current checksum.
+  template <class Connection>
+  static bool done_already(Connection& connection, const std::string& history_table, const plan_step& step) {
+    if (step.reapply) return recorded_checksum(connection, history_table, step.what->key()) == step.what->checksum;
+    return is_recorded(connection, history_table, step.what->key()) == (step.way == direction::forwards);
+  }
+
   // The SQL, then the history change: one unit inside the caller's transaction.
   template <class Connection>
-  void run_and_record(Connection& connection, const std::string& history_table, const migration& m, bool forwards,
+  void run_and_record(Connection& connection, const std::string& history_table, const plan_step& step,
                       std::chrono::steady_clock::time_point started) {
+    const migration& m = *step.what;
+    const bool forwards = step.way == direction::forwards;
     if (!options_.fake) {
       const std::string& sql = forwards ? m.sql : *m.down_sql;
       if constexpr (claims<Adapter, capability::cancellation>) {
@@ -117,7 +127,9 @@ class step_runner {
         connection.execute_script(sql);
       }
     }
-    if (forwards)
+    if (step.reapply)
+      record_reapplied(connection, history_table, m, iso8601_now(), elapsed_since(started).count());
+    else if (forwards)
       record_applied(connection, history_table, m, iso8601_now(), elapsed_since(started).count());
     else
       remove_record(connection, history_table, m.key());

@@ -124,15 +124,18 @@ class tenant_runner {
     for (const auto& m : set.ordered()) {
       migration_state ms;
       ms.key = m.key();
+      ms.source_file = m.file();
       if (auto it = recorded.find(m.key()); it != recorded.end()) {
         ms.applied = true;
         ms.applied_at = it->second->applied_at;
-        ms.checksum_ok = it->second->checksum == m.checksum;
+        // A changed repeatable migration is due again, not a changed file.
+        ms.due_again = m.repeatable && it->second->checksum != m.checksum;
+        ms.checksum_ok = m.repeatable || it->second->checksum == m.checksum;
       }
       state.migrations.push_back(std::move(ms));
     }
     for (const auto& a : history)
-      if (!set.find(a.key)) state.migrations.push_back({a.key, true, a.applied_at, false, true});
+      if (!set.find(a.key)) state.migrations.push_back({a.key, true, a.applied_at, false, true, false, {}});
     return state;
   }
 

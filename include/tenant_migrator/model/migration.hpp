@@ -3,6 +3,7 @@
 
 #include <compare>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -20,20 +21,53 @@ struct migration_key {
   friend bool operator==(const migration_key&, const migration_key&) = default;
 };
 
+// A migration's version, compared numerically part by part: 2 < 10,
+// 1.1 < 1.2 < 2 (Flyway's dotted versions), 20240115093000 (a timestamp) is
+// one part. A missing part counts as 0, so 1 and 1.0 are the same version
+// (as in Flyway): two files with them conflict.
+struct migration_version {
+  std::vector<std::uint64_t> parts;  // {1} for 0001, {1, 1} for Flyway's 1.1; empty for none (a repeatable)
+
+  friend std::strong_ordering operator<=>(const migration_version& a, const migration_version& b) {
+    for (std::size_t i = 0; i < a.parts.size() || i < b.parts.size(); ++i) {
+      std::uint64_t x = i < a.parts.size() ? a.parts[i] : 0, y = i < b.parts.size() ? b.parts[i] : 0;
+      if (x != y) return x <=> y;
+    }
+    return std::strong_ordering::equal;
+  }
+  friend bool operator==(const migration_version& a, const migration_version& b) {
+    return (a <=> b) == std::strong_ordering::equal;
+  }
+  // "1.1", "20240115093000".
+  std::string str() const {
+    std::string out;
+    for (auto p : parts) out += (out.empty() ? "" : ".") + std::to_string(p);
+    return out;
+  }
+};
+
 struct migration {
   std::string app;           // folder name: "users"
-  std::string name;          // file stem: "0001_initial"
-  int number = 0;            // 1 for 0001
+  std::string name;          // file stem: "0001_initial" (another tool's layout: "V1.1__add_email", ...)
+  std::int64_t number = 0;   // the version's first part: 1 for 0001, 20240115093000 for a timestamp
+  migration_version version;  // the order within the app (make_migration_set); {number} but for Flyway's 1.1
   std::string sql;           // the forward script, as read
   std::optional<std::string> down_sql;  // from 0001_initial.down.sql, if present
   std::vector<migration_key> depends;   // explicit `-- depends:` plus the previous number in the app
   bool transactional = true;            // false with `-- transaction: off`
+  // Flyway's R__ migrations: no version, applied after the versioned ones,
+  // and applied again whenever the checksum changes (planner.hpp).
+  bool repeatable = false;
   std::string checksum;                 // SHA-256 of `sql`, hex
+  // The files as named in their folder, when not <name>.sql / <name>.down.sql
+  // (other tools' layouts: "20240115093000_x.up.sql"); messages name these.
+  std::string filename{};
+  std::string down_filename{};
 
   migration_key key() const { return {app, name}; }
   // How users see it in output: "users/0001_initial.sql".
-  std::string file() const { return app + "/" + name + ".sql"; }
-  std::string down_file() const { return app + "/" + name + ".down.sql"; }
+  std::string file() const { return app + "/" + (filename.empty() ? name + ".sql" : filename); }
+  std::string down_file() const { return app + "/" + (down_filename.empty() ? name + ".down.sql" : down_filename); }
 };
 
 // A validated migration set in application order: dependencies first, then

@@ -26,6 +26,9 @@ struct migration_target {
 struct plan_step {
   const migration* what;
   direction way;
+  // A repeatable migration applied before whose file has changed since: it
+  // runs again and its history row is updated, not inserted.
+  bool reapply = false;
 };
 
 // What a run would do to one tenant (TenantMigrator::plan_tenant).

@@ -63,7 +63,9 @@ struct migration_state {
   std::string applied_at;    // empty when not applied
   bool in_set = true;        // false: recorded, but the set no longer has it
   bool checksum_ok = true;   // false: the file changed after it was applied
-  std::string file() const { return key.str() + ".sql"; }
+  bool due_again = false;    // a repeatable migration whose file changed: it runs again (not a problem)
+  std::string source_file{};  // as the set names it ("shop/V1__x.sql", "app/1_x.up.sql"); empty when not in it
+  std::string file() const { return source_file.empty() ? key.str() + ".sql" : source_file; }
 };
 
 struct tenant_state {
@@ -73,7 +75,7 @@ struct tenant_state {
 
   std::size_t pending() const noexcept {
     std::size_t n = 0;
-    for (const auto& m : migrations) n += m.in_set && !m.applied;
+    for (const auto& m : migrations) n += (m.in_set && !m.applied) || m.due_again;
     return n;
   }
 };
