@@ -832,3 +832,32 @@ TEST_CASE("fast path: a strategy without batch reads is never judged from anothe
   }
   CHECK(inst.open("acme").query("SELECT count(*) FROM own_history", {}).at(0).at(0) == "0");
 }
+
+TEST_CASE("fast path: plans and states of many schema tenants are read with one connection") {
+  installation inst;
+  const int n = 12;
+  for (int i = 0; i < n; ++i) inst.add_schema(fmt::format("s{:03}", i));
+  std::ostringstream out;
+  REQUIRE(inst.run<PerTenantIsolation>(out).all_succeeded());
+  write_file(inst.dir / "migrations/users/0003_more.sql", "CREATE TABLE more (id INTEGER);\n");
+  using Policy = CountingPolicy<FreshConnectionPerTenant<PostgresqlAdapter>>;
+  Policy counting(inst.adapter);
+  auto calls = counting.calls;
+  TenantMigrator<PerTenantIsolation, Policy, NullReporter> migrator(std::move(counting), {},
+                                                                    migrator_options{inst.master.location});
+  SqlCatalog catalog(inst.open_master());
+  auto tenants = select_tenants(catalog);
+  REQUIRE(tenants.size() == n);
+  auto set = inst.migrations();
+  auto plans = migrator.plan_tenants(tenants, set);
+  CHECK(*calls == 1);
+  REQUIRE(plans.size() == n);
+  for (const auto& p : plans) {
+    CHECK(p.error.empty());
+    REQUIRE(p.steps.size() == 1);
+    CHECK(p.steps[0].what->key().str() == "users/0003_more");
+  }
+  auto states = migrator.inspect_tenants(tenants, set);
+  CHECK(*calls == 2);
+  for (const auto& s : states) CHECK(s.pending() == 1);
+}

@@ -15,10 +15,11 @@
 namespace tenant_migrator {
 
 // The location a new tenant gets when none is given: SQLite `<id>.db` beside
-// the master; a schema or PostgreSQL database named like the id, '-' -> '_'.
+// the master; a schema or a server's database named like the id, '-' -> '_'.
 template <DatabaseAdapter A>
 std::string default_location(const tenant& t) {
-  if (t.isolation == isolation_kind::database && !claims<A, capability::schemas>) return t.id + ".db";
+  // An adapter with servers names its databases; one without (SQLite) keeps each in a file.
+  if (t.isolation == isolation_kind::database && !claims<A, capability::server_identity>) return t.id + ".db";
   std::string name = t.id;
   for (auto& c : name)
     if (c == '-') c = '_';

@@ -26,6 +26,8 @@
 #include <tenant_migrator/adapters/postgresql.hpp>
 #include <tenant_migrator/connection_string.hpp>
 
+#include "../../examples/manage/common/master_url.hpp"
+
 #include "fuzz_check.hpp"
 #include "fuzz_password.hpp"
 
@@ -130,9 +132,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // parse_master_url: usage_error or a result, never anything else.
   try {
-    auto url = tmig::parse_master_url(s);
-    if (url.backend == tmig::backend_kind::postgresql) FUZZ_CHECK(url.location == s, fuzz_show(s));
-    if (url.backend == tmig::backend_kind::sqlite) FUZZ_CHECK(!url.location.empty(), fuzz_show(s));
+    auto url = manage::parse_master_url(s);
+    if (url.backend == manage::backend_kind::postgresql) FUZZ_CHECK(url.location == s, fuzz_show(s));
+    if (url.backend == manage::backend_kind::sqlite) FUZZ_CHECK(!url.location.empty(), fuzz_show(s));
   } catch (const tmig::usage_error& e) {
     FUZZ_CHECK(std::string_view(e.what()).find("bad master URL") != std::string_view::npos ||
                    std::string_view(e.what()).find("no master database") != std::string_view::npos,

@@ -11,9 +11,13 @@
 #ifdef TENANT_MIGRATOR_MANAGE_WITH_POSTGRESQL
 #include <tenant_migrator/adapters/postgresql.hpp>
 #endif
+#ifdef TENANT_MIGRATOR_MANAGE_WITH_MARIADB
+#include <tenant_migrator/adapters/mariadb.hpp>
+#endif
 
 #include "cli.hpp"
 #include "errors.hpp"
+#include "master_url.hpp"
 #include "signals.hpp"
 
 namespace manage {
@@ -25,13 +29,24 @@ template <class F>
 int with_master(const std::string& url, F&& f) {
   if (url.empty()) throw tmig::usage_error("no master database: give --master URL or set TENANT_MIGRATOR_MASTER");
   current_master() = url;  // error messages that quote it are cleaned of its secrets
-  auto master = tmig::parse_master_url(url);
-  if (master.backend == tmig::backend_kind::sqlite) return f(tmig::SqliteAdapter{}, master.location);
+  auto master = parse_master_url(url);
+  switch (master.backend) {
+    case backend_kind::sqlite:
+      return f(tmig::SqliteAdapter{}, master.location);
+    case backend_kind::postgresql:
 #ifdef TENANT_MIGRATOR_MANAGE_WITH_POSTGRESQL
-  return f(tmig::PostgresqlAdapter(master.location, tmig::postgresql_options{}), master.location);
+      return f(tmig::PostgresqlAdapter(master.location, tmig::postgresql_options{}), master.location);
 #else
-  throw tmig::usage_error("this build of manage has no PostgreSQL support");
+      throw tmig::usage_error("this build of manage has no PostgreSQL support");
 #endif
+    case backend_kind::mariadb:
+#ifdef TENANT_MIGRATOR_MANAGE_WITH_MARIADB
+      return f(tmig::MariadbAdapter(master.location), master.location);
+#else
+      throw tmig::usage_error("this build of manage has no MariaDB support");
+#endif
+  }
+  throw tmig::usage_error("unknown master database kind");
 }
 
 // How tenant listings show locations: through libpq's reading of them, which
