@@ -3430,11 +3430,13 @@ class SqlCatalog {
 // kept out of TenantMigrator, which only migrates the tenants it is given.
 
 #include <algorithm>
-#include <iterator>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <fmt/format.h>
 
 
 namespace tenant_migrator {
@@ -3484,8 +3486,8 @@ template <class C>
 std::vector<tenant> select_tenants(C& catalog, const tenant_selection& selection = {}) {
   static_assert(check_catalog<C>());
   if (selection.part && (selection.part->count == 0 || selection.part->index >= selection.part->count))
-    throw usage_error("shard " + std::to_string(selection.part->index) + "/" + std::to_string(selection.part->count) +
-                      " does not exist: K/N needs 0 <= K < N");
+    throw usage_error(fmt::format("shard {}/{} does not exist: K/N needs 0 <= K < N", selection.part->index,
+                                  selection.part->count));
   auto all = catalog.list_tenants();
   std::sort(all.begin(), all.end(), [](const tenant& a, const tenant& b) { return a.id < b.id; });
   for (const auto& pattern : selection.only) {
@@ -3785,7 +3787,7 @@ class ReuseConnectionPerServer {
 //   ✓ Tenant 'acme' migrated successfully.
 //
 // Markers are ✓/✗ (the seed's), or OK/FAILED when ascii. Colour only on a
-// terminal without NO_COLOR or --no-color. Off a terminal every failure line
+// terminal, and only when console_style asks for it (NO_COLOR turns it off). Off a terminal every failure line
 // carries the word ERROR, so that `grep ERROR` finds it in a log.
 
 #include <cstdio>
@@ -3924,6 +3926,8 @@ class ConsoleReporter {
 #include <string>
 #include <string_view>
 
+#include <fmt/format.h>
+
 
 namespace tenant_migrator {
 
@@ -3960,8 +3964,7 @@ class LogReporter {
   explicit LogReporter(std::ostream& out = std::cout) : out_(&out) {}
 
   void on(const run_started& e) {
-    line("INFO", "run_started", "tenants=" + std::to_string(e.tenant_count) +
-                                    " migrations=" + std::to_string(e.migration_count));
+    line("INFO", "run_started", fmt::format("tenants={} migrations={}", e.tenant_count, e.migration_count));
   }
   void on(const tenant_started& e) { line("INFO", "tenant_started", "tenant=" + detail::logfmt_value(e.who.id)); }
   void on(const migration_started& e) {
@@ -3969,26 +3972,25 @@ class LogReporter {
   }
   void on(const migration_applied& e) {
     line("INFO", e.way == direction::forwards ? "migration_applied" : "migration_unapplied",
-         who(e.who, e.what) + " duration_ms=" + std::to_string(e.duration.count()) +
-             (e.by_other_run ? " by_other_run=true" : "") + (e.fake ? " fake=true" : ""));
+         fmt::format("{} duration_ms={}{}{}", who(e.who, e.what), e.duration.count(),
+                     e.by_other_run ? " by_other_run=true" : "", e.fake ? " fake=true" : ""));
   }
   void on(const migration_failed& e) {
     line("ERROR", "migration_failed", who(e.who, e.what) + " error=" + detail::logfmt_value(e.error));
   }
   void on(const tenant_finished& e) {
     const auto& r = e.result;
-    std::string fields = "tenant=" + detail::logfmt_value(r.tenant_id) + " outcome=" + to_string(r.outcome) +
-                         " applied=" + std::to_string(r.applied) + " duration_ms=" + std::to_string(r.duration.count());
+    std::string fields = fmt::format("tenant={} outcome={} applied={} duration_ms={}", detail::logfmt_value(r.tenant_id),
+                                     to_string(r.outcome), r.applied, r.duration.count());
     if (!r.error.empty()) fields += " error=" + detail::logfmt_value(r.error);
     line(r.succeeded() ? "INFO" : r.outcome == tenant_outcome::skipped ? "WARN" : "ERROR", "tenant_finished", fields);
   }
   void on(const run_finished& e) {
     const auto& s = e.summary;
     line(s.all_succeeded() ? "INFO" : "ERROR", "run_finished",
-         "tenants=" + std::to_string(s.tenants.size() + s.not_processed) + " succeeded=" +
-             std::to_string(s.succeeded()) + " failed=" + std::to_string(s.failed()) +
-             " not_processed=" + std::to_string(s.not_processed) + " duration_ms=" +
-             std::to_string(s.duration.count()) + (s.signal ? " signal=" + std::to_string(s.signal) : ""));
+         fmt::format("tenants={} succeeded={} failed={} not_processed={} duration_ms={}{}",
+                     s.tenants.size() + s.not_processed, s.succeeded(), s.failed(), s.not_processed,
+                     s.duration.count(), s.signal ? fmt::format(" signal={}", s.signal) : std::string()));
   }
 
  private:
@@ -4055,7 +4057,6 @@ CombinedReporter<Rs...> combine_reporters(Rs... reporters) {
 
 #include <chrono>
 #include <cstddef>
-#include <cstdio>
 #include <functional>
 #include <iostream>
 #include <ostream>
@@ -4063,6 +4064,8 @@ CombinedReporter<Rs...> combine_reporters(Rs... reporters) {
 #include <utility>
 
 #include <unistd.h>
+
+#include <fmt/format.h>
 
 
 namespace tenant_migrator {
@@ -4082,12 +4085,8 @@ namespace detail {
 inline std::string format_clock(std::chrono::milliseconds duration) {
   long long seconds = duration.count() / 1000;
   if (seconds < 0) seconds = 0;
-  char out[32];
-  if (seconds >= 3600)
-    std::snprintf(out, sizeof out, "%lld:%02lld:%02lld", seconds / 3600, seconds / 60 % 60, seconds % 60);
-  else
-    std::snprintf(out, sizeof out, "%lld:%02lld", seconds / 60, seconds % 60);
-  return out;
+  if (seconds >= 3600) return fmt::format("{}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
+  return fmt::format("{}:{:02}", seconds / 60, seconds % 60);
 }
 }  // namespace detail
 
@@ -4095,8 +4094,7 @@ inline std::string format_clock(std::chrono::milliseconds duration) {
 // The ETA assumes the remaining tenants take as long as the finished ones did
 // on average; before the first one finishes it is unknown ("-:--").
 inline std::string render_progress_line(const progress_state& s) {
-  std::string line = "[" + std::to_string(s.done) + "/" + std::to_string(s.total) + "] " +
-                     std::to_string(s.failed) + " failed";
+  std::string line = fmt::format("[{}/{}] {} failed", s.done, s.total, s.failed);
   if (!s.current.empty()) line += " | " + s.current;
   line += " | elapsed " + detail::format_clock(s.elapsed);
   if (s.finished) return line + " | done";

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <algorithm>
-#include <iterator>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "../concepts/catalog.hpp"
 #include "../errors.hpp"
@@ -62,8 +64,8 @@ template <class C>
 std::vector<tenant> select_tenants(C& catalog, const tenant_selection& selection = {}) {
   static_assert(check_catalog<C>());
   if (selection.part && (selection.part->count == 0 || selection.part->index >= selection.part->count))
-    throw usage_error("shard " + std::to_string(selection.part->index) + "/" + std::to_string(selection.part->count) +
-                      " does not exist: K/N needs 0 <= K < N");
+    throw usage_error(fmt::format("shard {}/{} does not exist: K/N needs 0 <= K < N", selection.part->index,
+                                  selection.part->count));
   auto all = catalog.list_tenants();
   std::sort(all.begin(), all.end(), [](const tenant& a, const tenant& b) { return a.id < b.id; });
   for (const auto& pattern : selection.only) {

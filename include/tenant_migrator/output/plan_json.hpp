@@ -1,4 +1,4 @@
-// What --plan and --repair print with --format json: one object per tenant,
+// Plans and repairs as JSON (manage's --plan and --repair in JSON): one object per tenant,
 // a JSON Lines event like those of a run. Keys are in docs/json.md; schemas
 // docs/schemas/event-tenant_plan.schema.json, event-tenant_repaired.schema.json.
 #pragma once
@@ -8,7 +8,8 @@
 
 #include "../detail/clock.hpp"
 #include "../json.hpp"
-#include "../migrator.hpp"
+#include "../model/migration.hpp"
+#include "../model/plan.hpp"
 
 namespace tenant_migrator {
 

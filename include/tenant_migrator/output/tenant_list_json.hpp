@@ -1,11 +1,12 @@
-// Tenants and their migration states as JSON (showtenants, showmigrations
-// --format=json). Keys are documented in docs/json.md and stable.
+// Tenants and their migration states as JSON (manage's showtenants and
+// showmigrations in JSON). Keys are documented in docs/json.md and stable.
 #pragma once
 
 #include <vector>
 
 #include "../json.hpp"
-#include "../migrator.hpp"
+#include "../model/results.hpp"
+#include "../model/tenant.hpp"
 #include "tenant_list.hpp"
 
 namespace tenant_migrator {

@@ -5,7 +5,7 @@
 //   ✓ Tenant 'acme' migrated successfully.
 //
 // Markers are ✓/✗ (the seed's), or OK/FAILED when ascii. Colour only on a
-// terminal without NO_COLOR or --no-color. Off a terminal every failure line
+// terminal, and only when console_style asks for it (NO_COLOR turns it off). Off a terminal every failure line
 // carries the word ERROR, so that `grep ERROR` finds it in a log.
 #pragma once
 

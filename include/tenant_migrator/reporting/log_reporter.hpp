@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "../concepts/reporter.hpp"
 #include "../detail/clock.hpp"
 
@@ -48,8 +50,7 @@ class LogReporter {
   explicit LogReporter(std::ostream& out = std::cout) : out_(&out) {}
 
   void on(const run_started& e) {
-    line("INFO", "run_started", "tenants=" + std::to_string(e.tenant_count) +
-                                    " migrations=" + std::to_string(e.migration_count));
+    line("INFO", "run_started", fmt::format("tenants={} migrations={}", e.tenant_count, e.migration_count));
   }
   void on(const tenant_started& e) { line("INFO", "tenant_started", "tenant=" + detail::logfmt_value(e.who.id)); }
   void on(const migration_started& e) {
@@ -57,26 +58,25 @@ class LogReporter {
   }
   void on(const migration_applied& e) {
     line("INFO", e.way == direction::forwards ? "migration_applied" : "migration_unapplied",
-         who(e.who, e.what) + " duration_ms=" + std::to_string(e.duration.count()) +
-             (e.by_other_run ? " by_other_run=true" : "") + (e.fake ? " fake=true" : ""));
+         fmt::format("{} duration_ms={}{}{}", who(e.who, e.what), e.duration.count(),
+                     e.by_other_run ? " by_other_run=true" : "", e.fake ? " fake=true" : ""));
   }
   void on(const migration_failed& e) {
     line("ERROR", "migration_failed", who(e.who, e.what) + " error=" + detail::logfmt_value(e.error));
   }
   void on(const tenant_finished& e) {
     const auto& r = e.result;
-    std::string fields = "tenant=" + detail::logfmt_value(r.tenant_id) + " outcome=" + to_string(r.outcome) +
-                         " applied=" + std::to_string(r.applied) + " duration_ms=" + std::to_string(r.duration.count());
+    std::string fields = fmt::format("tenant={} outcome={} applied={} duration_ms={}", detail::logfmt_value(r.tenant_id),
+                                     to_string(r.outcome), r.applied, r.duration.count());
     if (!r.error.empty()) fields += " error=" + detail::logfmt_value(r.error);
     line(r.succeeded() ? "INFO" : r.outcome == tenant_outcome::skipped ? "WARN" : "ERROR", "tenant_finished", fields);
   }
   void on(const run_finished& e) {
     const auto& s = e.summary;
     line(s.all_succeeded() ? "INFO" : "ERROR", "run_finished",
-         "tenants=" + std::to_string(s.tenants.size() + s.not_processed) + " succeeded=" +
-             std::to_string(s.succeeded()) + " failed=" + std::to_string(s.failed()) +
-             " not_processed=" + std::to_string(s.not_processed) + " duration_ms=" +
-             std::to_string(s.duration.count()) + (s.signal ? " signal=" + std::to_string(s.signal) : ""));
+         fmt::format("tenants={} succeeded={} failed={} not_processed={} duration_ms={}{}",
+                     s.tenants.size() + s.not_processed, s.succeeded(), s.failed(), s.not_processed,
+                     s.duration.count(), s.signal ? fmt::format(" signal={}", s.signal) : std::string()));
   }
 
  private:

@@ -10,7 +10,6 @@
 
 #include <chrono>
 #include <cstddef>
-#include <cstdio>
 #include <functional>
 #include <iostream>
 #include <ostream>
@@ -18,6 +17,8 @@
 #include <utility>
 
 #include <unistd.h>
+
+#include <fmt/format.h>
 
 #include "../concepts/reporter.hpp"
 #include "events.hpp"
@@ -39,12 +40,8 @@ namespace detail {
 inline std::string format_clock(std::chrono::milliseconds duration) {
   long long seconds = duration.count() / 1000;
   if (seconds < 0) seconds = 0;
-  char out[32];
-  if (seconds >= 3600)
-    std::snprintf(out, sizeof out, "%lld:%02lld:%02lld", seconds / 3600, seconds / 60 % 60, seconds % 60);
-  else
-    std::snprintf(out, sizeof out, "%lld:%02lld", seconds / 60, seconds % 60);
-  return out;
+  if (seconds >= 3600) return fmt::format("{}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
+  return fmt::format("{}:{:02}", seconds / 60, seconds % 60);
 }
 }  // namespace detail
 
@@ -52,8 +49,7 @@ inline std::string format_clock(std::chrono::milliseconds duration) {
 // The ETA assumes the remaining tenants take as long as the finished ones did
 // on average; before the first one finishes it is unknown ("-:--").
 inline std::string render_progress_line(const progress_state& s) {
-  std::string line = "[" + std::to_string(s.done) + "/" + std::to_string(s.total) + "] " +
-                     std::to_string(s.failed) + " failed";
+  std::string line = fmt::format("[{}/{}] {} failed", s.done, s.total, s.failed);
   if (!s.current.empty()) line += " | " + s.current;
   line += " | elapsed " + detail::format_clock(s.elapsed);
   if (s.finished) return line + " | done";

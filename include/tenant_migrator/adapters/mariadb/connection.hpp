@@ -367,8 +367,8 @@ class MariadbConnection {
     if (sqlstate == "00000") sqlstate.clear();
     if (!sqlstate.empty()) message = sqlstate + ": " + message;
     if (line > 0) message += " (line " + std::to_string(line) + ")";
-    if (code == 1205) message = "lock timeout (--lock-timeout) fired: " + message;            // ER_LOCK_WAIT_TIMEOUT
-    if (code == 1969) message = "statement timeout (--statement-timeout) fired: " + message;  // ER_STATEMENT_TIMEOUT
+    if (code == 1205) message = "lock timeout fired: " + message;            // ER_LOCK_WAIT_TIMEOUT
+    if (code == 1969) message = "statement timeout fired: " + message;  // ER_STATEMENT_TIMEOUT
     return database_error(message, sqlstate, line);
   }
   database_error error_from_session(int line) const {
