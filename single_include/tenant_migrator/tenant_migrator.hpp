@@ -3705,8 +3705,8 @@ class FreshConnectionPerTenant {
 // connection when many schema tenants share a server.
 //
 // The server of a target is what the adapter's `server_of(target)` says
-// (capability::server_identity) (for
-// PostgreSQL: host, port, user; not the database). A target on a server that
+// (capability::server_identity; PostgreSQL: host, port, user, not the
+// database). A target on a server that
 // already has a connection to another target (the next tenant database on
 // it) closes that connection before opening its own, so database-per-tenant
 // never holds more than one connection per server however many tenants
