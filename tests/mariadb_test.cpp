@@ -363,21 +363,29 @@ TEST_CASE("database per tenant: three databases, the middle one failing") {
   CHECK(s.tenants[1].tenant_id == "globex");
   CHECK(s.tenants[1].outcome == tenant_outcome::failed);
   CHECK(s.tenants[1].error ==
-        "products/0001_initial.sql: 42S01: Table 'product_tags' already exists (line 3) (this database's DDL is not "
-        "transactional: statements before the failing one may be applied)");
+        "products/0001_initial.sql: statement 2 of 3 failed: 42S01: Table 'product_tags' already exists (line 3); "
+        "statement 1 is applied");
   CHECK(s.tenants[2].outcome == tenant_outcome::migrated);
   CHECK_FALSE(s.all_succeeded());
   CHECK(inst.history("acme") == all_applied);
   CHECK(inst.history("initech") == all_applied);
   CHECK(inst.history("globex") == std::vector<std::string>{"users/0001_initial"});
-  // What the note warns of: products (statement 1) stayed, as DDL commits on its own.
+  // What the error says: products (statement 1) stayed, as DDL commits on its
+  // own, and its progress is recorded for the rerun.
   auto globex = inst.open("globex");
   CHECK(table_exists(globex, "products"));
   CHECK(single(globex, "SELECT count(*) FROM products") == "0");
+  CHECK(single(globex, "SELECT statements_done FROM tenant_migrator_history_progress") == "1");
   // Nothing landed in the master but the registry.
   auto m = inst.open_master();
   CHECK(m.query("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()", {}) ==
         rows{row{"tenant_migrator_tenants"}});
+
+  // The cause removed, the rerun goes on at statement 2.
+  globex.execute_script("DROP TABLE product_tags");
+  CHECK(inst.run().all_succeeded());
+  CHECK(inst.history("globex") == all_applied);
+  CHECK(single(globex, "SELECT count(*) FROM tenant_migrator_history_progress") == "0");
 }
 
 TEST_CASE("a tenant locked by another run is skipped; the others are migrated") {

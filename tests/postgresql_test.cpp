@@ -733,14 +733,55 @@ TEST_CASE("transaction: off migrations run outside a transaction, recorded only 
     CHECK(single(c, "SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'acme.tags_label'::regclass") ==
           "false");
   }
-  SUBCASE("several statements in one such file: the server runs them as one implicit transaction") {
+  SUBCASE("several statements in one such file run one at a time") {
     write_file(inst.dir / "migrations/users/0004_two.sql",
-               "-- transaction: off\nCREATE INDEX CONCURRENTLY a ON users (email);\n"
-               "CREATE INDEX CONCURRENTLY b ON users (email);\n");
+               "-- transaction: off\nCREATE TABLE hits (n int);\nINSERT INTO hits VALUES (1);\n"
+               "CREATE INDEX CONCURRENTLY a ON users (email);\nCREATE UNIQUE INDEX CONCURRENTLY b ON hits (n);\n");
+    std::ostringstream o;
+    REQUIRE(inst.run<SchemaPerTenant>(o).all_succeeded());
+    CHECK(inst.history("acme").back() == "users/0004_two");
+    auto c = inst.open("acme");
+    CHECK(single(c, "SELECT count(*) FROM pg_index WHERE indexrelid IN ('acme.a'::regclass, 'acme.b'::regclass) "
+                    "AND indisvalid") == "2");
+    CHECK(single(c, "SELECT count(*) FROM acme.tenant_migrator_history_progress") == "0");
+  }
+  SUBCASE("a failure at statement 3 of 4: reported, its progress kept, the rerun goes on from there") {
+    const std::string statements_1_2 = "-- transaction: off\nCREATE TABLE hits (n int);\nINSERT INTO hits VALUES (1), (1);\n";
+    write_file(inst.dir / "migrations/users/0004_two.sql",
+               statements_1_2 + "CREATE UNIQUE INDEX CONCURRENTLY hits_n ON hits (n);\n"
+                                "CREATE INDEX CONCURRENTLY a ON users (email);\n");
     std::ostringstream o;
     auto s = inst.run<SchemaPerTenant>(o);
-    CHECK(s.tenants[0].error ==
-          "users/0004_two.sql: 25001: CREATE INDEX CONCURRENTLY cannot run inside a transaction block (line 2)");
+    REQUIRE(s.tenants[0].outcome == tenant_outcome::failed);
+    CHECK(s.tenants[0].error.find("users/0004_two.sql: statement 3 of 4 failed: 23505: could not create unique index "
+                                  "\"hits_n\"") == 0);
+    CHECK(s.tenants[0].error.ends_with("; statements 1\u20132 are applied"));
+    auto c = inst.open("acme");
+    CHECK(single(c, "SELECT statements_done FROM acme.tenant_migrator_history_progress") == "2");
+    CHECK(inst.history("acme").back() == "users/0003_concurrent_index");
+
+    SUBCASE("the file fixed after the failing statement: statements 1-2 are not repeated") {
+      c.execute_script("DROP INDEX acme.hits_n");  // the INVALID index the failure left
+      write_file(inst.dir / "migrations/users/0004_two.sql",
+                 statements_1_2 + "CREATE INDEX CONCURRENTLY hits_n ON hits (n);\n"
+                                  "CREATE INDEX CONCURRENTLY a ON users (email);\n");
+      std::ostringstream again;
+      REQUIRE(inst.run<SchemaPerTenant>(again).all_succeeded());
+      CHECK(inst.history("acme").back() == "users/0004_two");
+      CHECK(single(c, "SELECT count(*) FROM acme.hits") == "2");
+      CHECK(single(c, "SELECT count(*) FROM acme.tenant_migrator_history_progress") == "0");
+    }
+    SUBCASE("an applied statement's text changed: refused, nothing run") {
+      write_file(inst.dir / "migrations/users/0004_two.sql",
+                 "-- transaction: off\nCREATE TABLE hits (n bigint);\nINSERT INTO hits VALUES (1), (1);\n"
+                 "CREATE INDEX CONCURRENTLY a ON users (email);\n");
+      std::ostringstream again;
+      auto r = inst.run<SchemaPerTenant>(again);
+      CHECK(r.tenants[0].error.find("users/0004_two.sql: an earlier run applied its first 2 statement(s), and their "
+                                    "text has changed since") == 0);
+      CHECK(single(c, "SELECT count(*) FROM pg_class WHERE relname = 'a' AND relnamespace = 'acme'::regnamespace") ==
+            "0");
+    }
   }
 }
 

@@ -200,6 +200,45 @@ TEST_CASE("transaction: off migrations run outside a transaction and are recorde
   CHECK(inst.history("acme").back() == "users/0003_vacuum");
 }
 
+TEST_CASE("split_script: statements as SQLite's parser ends them, with their file lines") {
+  installation inst;
+  auto c = inst.adapter.connect(inst.master);
+  auto statements = c.split_script(
+      "-- a comment; not a statement\nCREATE TABLE t (a TEXT DEFAULT ';');\n\n"
+      "CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n  INSERT INTO t VALUES ('x;');\nEND;\n;;\n"
+      "/* c */ INSERT INTO t VALUES ('y')");
+  REQUIRE(statements.size() == 3);
+  CHECK(statements[0].line == 2);
+  CHECK(statements[0].text() == "CREATE TABLE t (a TEXT DEFAULT ';')");
+  CHECK(statements[1].line == 4);
+  CHECK(statements[1].text() == "CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n  INSERT INTO t VALUES ('x;');\nEND");
+  CHECK(statements[2].line == 8);
+  CHECK(statements[2].text() == "INSERT INTO t VALUES ('y')");
+  CHECK(statements[2].sql == std::string(7, '\n') + "INSERT INTO t VALUES ('y')");
+}
+
+TEST_CASE("a transaction: off file fails at statement 3 of 3: reported, and the rerun goes on from there") {
+  installation inst;
+  inst.add("acme");
+  write_file(inst.dir / "migrations/users/0003_off.sql",
+             "-- transaction: off\nCREATE TABLE hits (n INTEGER);\nINSERT INTO hits VALUES (1);\n"
+             "INSERT INTO missing VALUES (1);\n");
+  std::ostringstream out;
+  auto s = inst.run(out);
+  REQUIRE(s.tenants[0].outcome == tenant_outcome::failed);
+  CHECK(s.tenants[0].error ==
+        "users/0003_off.sql: statement 3 of 3 failed: no such table: missing (line 4); statements 1\u20132 are applied");
+  write_file(inst.dir / "migrations/users/0003_off.sql",
+             "-- transaction: off\nCREATE TABLE hits (n INTEGER);\nINSERT INTO hits VALUES (1);\n"
+             "CREATE TABLE missing (n INTEGER);\n");
+  std::ostringstream again;
+  REQUIRE(inst.run(again).all_succeeded());
+  CHECK(inst.history("acme").back() == "users/0003_off");
+  auto c = inst.open("acme");
+  CHECK(c.query("SELECT count(*) FROM hits", {}).at(0).at(0) == "1");
+  CHECK(c.query("SELECT count(*) FROM tenant_migrator_history_progress", {}).at(0).at(0) == "0");
+}
+
 TEST_CASE("JsonReporter writes one parseable object per event with the documented keys") {
   installation inst;
   inst.add("acme");

@@ -160,4 +160,73 @@ std::map<std::string, std::vector<applied_migration>> read_schema_histories(C& c
   return out;
 }
 
+// --- Progress of a migration run one statement at a time ---------------------
+//
+// A script that runs outside a transaction (`-- transaction: off`, or DDL
+// where DDL is not transactional) runs one statement at a time, and after
+// each the number of statements done is recorded next to the history table:
+//
+//   CREATE TABLE tenant_migrator_history_progress (
+//     app             VARCHAR(255) NOT NULL,
+//     name            VARCHAR(255) NOT NULL,
+//     direction       VARCHAR(8)   NOT NULL,  -- 'up' or 'down'
+//     statements_done INTEGER      NOT NULL,
+//     done_checksum   TEXT         NOT NULL,  -- SHA-256 of those statements' text
+//     PRIMARY KEY (app, name))
+//
+// A rerun goes on after them, if their text is unchanged. The row goes away
+// in the transaction that records the migration in the history.
+
+struct statement_progress {
+  std::string direction;  // "up" or "down"
+  int statements_done = 0;
+  std::string done_checksum;
+};
+
+// The progress table beside `history_table`: the same qualified name with
+// "_progress" appended to the table's own name ("s"."tenant_migrator_history"
+// gives "s"."tenant_migrator_history_progress").
+inline std::string progress_table_of(const std::string& history_table) {
+  if (history_table.empty()) return "tenant_migrator_history_progress";
+  char last = history_table.back();
+  if (last == '"' || last == '`') return history_table.substr(0, history_table.size() - 1) + "_progress" + last;
+  return history_table + "_progress";
+}
+
+template <DatabaseConnection C>
+void ensure_progress_table(C& connection, const std::string& table) {
+  connection.execute_script(fmt::format(
+      "CREATE TABLE IF NOT EXISTS {} (app VARCHAR(255) NOT NULL, name VARCHAR(255) NOT NULL, direction VARCHAR(8) "
+      "NOT NULL, statements_done INTEGER NOT NULL, done_checksum TEXT NOT NULL, PRIMARY KEY (app, name))",
+      table));
+}
+
+// The progress recorded for `key`, or nothing (the table must exist).
+template <DatabaseConnection C>
+std::optional<statement_progress> read_progress(C& connection, const std::string& table, const migration_key& key) {
+  auto found = connection.query(
+      fmt::format("SELECT direction, statements_done, done_checksum FROM {} WHERE app = $1 AND name = $2", table),
+      {key.app, key.name});
+  if (found.empty()) return std::nullopt;
+  const row& r = found.front();
+  return statement_progress{r.at(0).value_or(""), r.at(1) ? std::stoi(*r.at(1)) : 0, r.at(2).value_or("")};
+}
+
+// Replaces `key`'s progress (inside the caller's transaction).
+template <DatabaseConnection C>
+void record_progress(C& connection, const std::string& table, const migration_key& key,
+                     const statement_progress& progress) {
+  connection.query(fmt::format("DELETE FROM {} WHERE app = $1 AND name = $2", table), {key.app, key.name});
+  connection.query(fmt::format("INSERT INTO {} (app, name, direction, statements_done, done_checksum) VALUES ($1, "
+                               "$2, $3, $4, $5)",
+                               table),
+                   {key.app, key.name, progress.direction, std::to_string(progress.statements_done),
+                    progress.done_checksum});
+}
+
+template <DatabaseConnection C>
+void clear_progress(C& connection, const std::string& table, const migration_key& key) {
+  connection.query(fmt::format("DELETE FROM {} WHERE app = $1 AND name = $2", table), {key.app, key.name});
+}
+
 }  // namespace tenant_migrator

@@ -2253,6 +2253,7 @@ inline migration_set load_migrations(const std::filesystem::path& dir, const lay
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 // ---- interrupt.hpp ----
 // Cancelling the statement a migration is running, from a signal handler.
@@ -2306,6 +2307,32 @@ inline void interrupt_running_migration() noexcept {
 }
 
 }  // namespace tenant_migrator
+// ---- model/script_statement.hpp ----
+// One statement of a migration script, as an adapter that claims
+// capability::statement_splitting cuts a script (split_script).
+
+#include <string>
+
+namespace tenant_migrator {
+
+struct script_statement {
+  // The statement as written, preceded by one newline per line before it in
+  // the file, so that an error's line number is the file's.
+  std::string sql;
+  int line = 1;  // the file line the statement starts on
+  // True when running it commits the open transaction (DDL on MariaDB /
+  // MySQL). A script none of whose statements does runs in one transaction
+  // with its history row even where DDL is not transactional.
+  bool commits_implicitly = false;
+
+  // The statement without the leading newlines.
+  std::string text() const {
+    auto first = sql.find_first_not_of('\n');
+    return first == std::string::npos ? std::string() : sql.substr(first);
+  }
+};
+
+}  // namespace tenant_migrator
 
 namespace tenant_migrator {
 
@@ -2341,6 +2368,12 @@ struct schema_provisioning {};
 // adapter.server_of(location) -> std::string: which server a location is on,
 // so connection reuse can hold one connection per server, not per database.
 struct server_identity {};
+// connection.split_script(sql) -> std::vector<script_statement>: the script's
+// statements as the server would split them. With it, a `-- transaction: off`
+// script, and a script with DDL where DDL is not transactional, runs one
+// statement at a time with its progress recorded after each, so a failure
+// names its statement and a rerun does not repeat the ones before it.
+struct statement_splitting {};
 }  // namespace capability
 
 // The capabilities an adapter claims: `using capabilities = capability_list<...>;`
@@ -2419,6 +2452,11 @@ concept adapter_names_servers = requires(const A& adapter, std::string_view loca
   { adapter.server_of(location) } -> std::convertible_to<std::string>;
 };
 
+template <class C>
+concept connection_splits_scripts = requires(C& connection, std::string_view sql) {
+  { connection.split_script(sql) } -> std::same_as<std::vector<script_statement>>;
+};
+
 }  // namespace requirement
 
 // Each claimed capability, checked: a static_assert names the missing member.
@@ -2479,6 +2517,12 @@ constexpr void check_claim(capability::server_identity) {
   static_assert(requirement::adapter_names_servers<A>,
                 "capability::server_identity claimed, but the adapter lacks `std::string server_of(std::string_view "
                 "location) const`");
+}
+template <class A>
+constexpr void check_claim(capability::statement_splitting) {
+  static_assert(requirement::connection_splits_scripts<typename A::connection_type>,
+                "capability::statement_splitting claimed, but connection_type lacks `std::vector<script_statement> "
+                "split_script(std::string_view sql)`");
 }
 template <class A, class Unknown>
 constexpr void check_claim(Unknown) {
@@ -3154,6 +3198,75 @@ std::map<std::string, std::vector<applied_migration>> read_schema_histories(C& c
     for (auto& r : connection.query(sql, params)) out[r.at(0).value_or("")].push_back(detail::history_row(r, 1));
   }
   return out;
+}
+
+// --- Progress of a migration run one statement at a time ---------------------
+//
+// A script that runs outside a transaction (`-- transaction: off`, or DDL
+// where DDL is not transactional) runs one statement at a time, and after
+// each the number of statements done is recorded next to the history table:
+//
+//   CREATE TABLE tenant_migrator_history_progress (
+//     app             VARCHAR(255) NOT NULL,
+//     name            VARCHAR(255) NOT NULL,
+//     direction       VARCHAR(8)   NOT NULL,  -- 'up' or 'down'
+//     statements_done INTEGER      NOT NULL,
+//     done_checksum   TEXT         NOT NULL,  -- SHA-256 of those statements' text
+//     PRIMARY KEY (app, name))
+//
+// A rerun goes on after them, if their text is unchanged. The row goes away
+// in the transaction that records the migration in the history.
+
+struct statement_progress {
+  std::string direction;  // "up" or "down"
+  int statements_done = 0;
+  std::string done_checksum;
+};
+
+// The progress table beside `history_table`: the same qualified name with
+// "_progress" appended to the table's own name ("s"."tenant_migrator_history"
+// gives "s"."tenant_migrator_history_progress").
+inline std::string progress_table_of(const std::string& history_table) {
+  if (history_table.empty()) return "tenant_migrator_history_progress";
+  char last = history_table.back();
+  if (last == '"' || last == '`') return history_table.substr(0, history_table.size() - 1) + "_progress" + last;
+  return history_table + "_progress";
+}
+
+template <DatabaseConnection C>
+void ensure_progress_table(C& connection, const std::string& table) {
+  connection.execute_script(fmt::format(
+      "CREATE TABLE IF NOT EXISTS {} (app VARCHAR(255) NOT NULL, name VARCHAR(255) NOT NULL, direction VARCHAR(8) "
+      "NOT NULL, statements_done INTEGER NOT NULL, done_checksum TEXT NOT NULL, PRIMARY KEY (app, name))",
+      table));
+}
+
+// The progress recorded for `key`, or nothing (the table must exist).
+template <DatabaseConnection C>
+std::optional<statement_progress> read_progress(C& connection, const std::string& table, const migration_key& key) {
+  auto found = connection.query(
+      fmt::format("SELECT direction, statements_done, done_checksum FROM {} WHERE app = $1 AND name = $2", table),
+      {key.app, key.name});
+  if (found.empty()) return std::nullopt;
+  const row& r = found.front();
+  return statement_progress{r.at(0).value_or(""), r.at(1) ? std::stoi(*r.at(1)) : 0, r.at(2).value_or("")};
+}
+
+// Replaces `key`'s progress (inside the caller's transaction).
+template <DatabaseConnection C>
+void record_progress(C& connection, const std::string& table, const migration_key& key,
+                     const statement_progress& progress) {
+  connection.query(fmt::format("DELETE FROM {} WHERE app = $1 AND name = $2", table), {key.app, key.name});
+  connection.query(fmt::format("INSERT INTO {} (app, name, direction, statements_done, done_checksum) VALUES ($1, "
+                               "$2, $3, $4, $5)",
+                               table),
+                   {key.app, key.name, progress.direction, std::to_string(progress.statements_done),
+                    progress.done_checksum});
+}
+
+template <DatabaseConnection C>
+void clear_progress(C& connection, const std::string& table, const migration_key& key) {
+  connection.query(fmt::format("DELETE FROM {} WHERE app = $1 AND name = $2", table), {key.app, key.name});
 }
 
 }  // namespace tenant_migrator
@@ -4407,10 +4520,15 @@ struct migrator_options {
 // ---- migrator/step_runner.hpp ----
 // One step of a tenant's plan: a migration applied (or unapplied) in its own
 // transaction together with its history row, reported, or rolled back whole.
+// Where that cannot hold (a `-- transaction: off` file; DDL where DDL is not
+// transactional) and the adapter can split scripts, the migration runs one
+// statement at a time with its progress recorded after each (history_store.hpp).
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -4421,6 +4539,13 @@ namespace tenant_migrator::detail {
 struct interrupted_error : error {
   using error::error;
 };
+
+// "statements 1–2 are applied", for a migration run statement by statement.
+inline std::string applied_statements(std::size_t done) {
+  if (done == 0) return "no statement of it is applied";
+  if (done == 1) return "statement 1 is applied";
+  return fmt::format("statements 1\u2013{} are applied", done);
+}
 
 inline std::string signal_name(int sig) {
   return sig == 2 ? "SIGINT" : sig == 15 ? "SIGTERM" : fmt::format("signal {}", sig);
@@ -4452,9 +4577,11 @@ class step_runner {
     auto started = std::chrono::steady_clock::now();
     bool by_other_run = false;
     try {
-      if (m.transactional || options_.fake) {
-        connection.begin();
-        try {
+      std::vector<script_statement> statements;
+      if (one_statement_at_a_time(connection, step, statements)) {
+        by_other_run = !run_statements(connection, history_table, step, statements, started, locked);
+      } else if (m.transactional || options_.fake) {
+        in_transaction(connection, [&] {
           if constexpr (claims<Adapter, capability::migration_timeouts>)
             connection.set_local_timeouts(options_.lock_timeout, options_.statement_timeout);
           // Re-checked under the transaction's lock: a concurrent run may have
@@ -4466,15 +4593,7 @@ class step_runner {
             if (int sig = stop_requested(options_))
               throw interrupted_error(fmt::format("{} was rolled back ({})", m.file(), signal_name(sig)));
           }
-          connection.commit();
-        } catch (...) {
-          try {
-            connection.rollback();
-          } catch (...) {
-            // The connection is gone; the server rolls back on its own.
-          }
-          throw;
-        }
+        });
       } else {
         run_and_record(connection, history_table, step, started);
       }
@@ -4489,7 +4608,10 @@ class step_runner {
         throw interrupted;
       }
       std::string message = e.what();
-      if (m.transactional && !claims<Adapter, capability::transactional_ddl>)
+      // Without statement splitting a script with DDL ran in a transaction
+      // its DDL did not honour.
+      if (m.transactional && !claims<Adapter, capability::transactional_ddl> &&
+          !claims<Adapter, capability::statement_splitting>)
         message += " (this database's DDL is not transactional: statements before the failing one may be applied)";
       reporter_.on(migration_failed{t, m, message, step.way});
       result.error = fmt::format("{}: {}", forwards ? m.file() : m.down_file(), message);
@@ -4500,6 +4622,110 @@ class step_runner {
   }
 
  private:
+  // Whether `step` runs one statement at a time (its statements in
+  // `statements`): when it cannot run in one transaction with its history
+  // row, because it is `-- transaction: off` or because a statement of it
+  // commits implicitly, and the adapter can split it.
+  template <class Connection>
+  bool one_statement_at_a_time(Connection& connection, const plan_step& step,
+                               std::vector<script_statement>& statements) const {
+    if constexpr (claims<Adapter, capability::statement_splitting>) {
+      const migration& m = *step.what;
+      if (options_.fake || (m.transactional && claims<Adapter, capability::transactional_ddl>)) return false;
+      statements = connection.split_script(step.way == direction::forwards ? m.sql : *m.down_sql);
+      if (m.transactional)
+        return std::any_of(statements.begin(), statements.end(),
+                           [](const script_statement& s) { return s.commits_implicitly; });
+      return true;
+    } else {
+      (void)connection, (void)step, (void)statements;
+      return false;
+    }
+  }
+
+  // Runs `statements` one at a time, skipping those an earlier run did (its
+  // progress row), recording progress after each, then the history change.
+  // Returns false when a concurrent run had done the step already.
+  template <class Connection>
+  bool run_statements(Connection& connection, const std::string& history_table, const plan_step& step,
+                      const std::vector<script_statement>& statements,
+                      std::chrono::steady_clock::time_point started, bool locked) {
+    const migration& m = *step.what;
+    const std::size_t total = statements.size();
+    const std::string direction_name = step.way == direction::forwards ? "up" : "down";
+    const std::string file = step.way == direction::forwards ? m.file() : m.down_file();
+    if (!locked && done_already(connection, history_table, step)) return false;
+    // One statement needs no progress: it is applied or it is not.
+    const bool track = total > 1;
+    const std::string progress_table = progress_table_of(history_table);
+    std::size_t done = 0;
+    if (track) {
+      ensure_progress_table(connection, progress_table);
+      if (auto earlier = read_progress(connection, progress_table, m.key());
+          earlier && earlier->direction == direction_name && earlier->statements_done > 0) {
+        done = static_cast<std::size_t>(earlier->statements_done);
+        if (done > total || earlier->done_checksum != checksum_of_first(statements, done))
+          throw error(fmt::format("an earlier run applied its first {} statement(s), and their text has changed "
+                                  "since; compare them with the database by hand, then delete the row of {} from {}",
+                                  earlier->statements_done, m.key().str(), progress_table));
+      }
+    }
+    for (std::size_t i = done; i < total; ++i) {
+      if (int sig = stop_requested(options_))
+        throw interrupted_error(fmt::format("{}: stopped before statement {} of {} ({}); {}", file, i + 1, total,
+                                            signal_name(sig), applied_statements(i)));
+      try {
+        if constexpr (claims<Adapter, capability::migration_timeouts> &&
+                      !claims<Adapter, capability::transactional_ddl>)
+          connection.set_local_timeouts(options_.lock_timeout, options_.statement_timeout);
+        execute(connection, statements[i].sql);
+      } catch (const std::exception& e) {
+        if (int sig = stop_requested(options_))
+          throw interrupted_error(fmt::format("{}: statement {} of {} was cancelled ({}); {}", file, i + 1, total,
+                                              signal_name(sig), applied_statements(i)));
+        if (!track) throw;  // the only statement: its error says it all
+        throw error(
+            fmt::format("statement {} of {} failed: {}; {}", i + 1, total, e.what(), applied_statements(i)));
+      }
+      if (track)
+        in_transaction(connection, [&] {
+          record_progress(connection, progress_table, m.key(),
+                          {direction_name, static_cast<int>(i + 1), checksum_of_first(statements, i + 1)});
+        });
+    }
+    // The history change and the progress row's removal: one transaction.
+    in_transaction(connection, [&] {
+      record(connection, history_table, step, started);
+      if (track) clear_progress(connection, progress_table, m.key());
+    });
+    return true;
+  }
+
+  // f() between begin() and commit(); rolled back when it throws.
+  template <class Connection, class F>
+  static void in_transaction(Connection& connection, F&& f) {
+    connection.begin();
+    try {
+      f();
+      connection.commit();
+    } catch (...) {
+      try {
+        connection.rollback();
+      } catch (...) {
+        // The connection is gone; the server rolls back on its own.
+      }
+      throw;
+    }
+  }
+
+  // SHA-256 of the first `n` statements' text: what a rerun checks before
+  // skipping them.
+  static std::string checksum_of_first(const std::vector<script_statement>& statements, std::size_t n) {
+    std::string text;
+    for (std::size_t i = 0; i < n && i < statements.size(); ++i) text += statements[i].text() + ";\n";
+    return sha256_hex(text);
+  }
+
   // Whether the history already shows `step` done: a repeatable migration
   // re-applied by then has its row with the file's current checksum.
   template <class Connection>
@@ -4513,16 +4739,27 @@ class step_runner {
   void run_and_record(Connection& connection, const std::string& history_table, const plan_step& step,
                       std::chrono::steady_clock::time_point started) {
     const migration& m = *step.what;
-    const bool forwards = step.way == direction::forwards;
-    if (!options_.fake) {
-      const std::string& sql = forwards ? m.sql : *m.down_sql;
-      if constexpr (claims<Adapter, capability::cancellation>) {
-        armed_interrupt armed(connection.interrupter());
-        connection.execute_script(sql);
-      } else {
-        connection.execute_script(sql);
-      }
+    if (!options_.fake) execute(connection, step.way == direction::forwards ? m.sql : *m.down_sql);
+    record(connection, history_table, step, started);
+  }
+
+  // `sql`, cancellable by a signal where the adapter can cancel.
+  template <class Connection>
+  static void execute(Connection& connection, const std::string& sql) {
+    if constexpr (claims<Adapter, capability::cancellation>) {
+      armed_interrupt armed(connection.interrupter());
+      connection.execute_script(sql);
+    } else {
+      connection.execute_script(sql);
     }
+  }
+
+  // The history change for `step`: a row added, updated or removed.
+  template <class Connection>
+  static void record(Connection& connection, const std::string& history_table, const plan_step& step,
+                     std::chrono::steady_clock::time_point started) {
+    const migration& m = *step.what;
+    const bool forwards = step.way == direction::forwards;
     if (step.reapply)
       record_reapplied(connection, history_table, m, iso8601_now(), elapsed_since(started).count());
     else if (forwards)

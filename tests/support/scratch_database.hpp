@@ -15,7 +15,7 @@ namespace test_support {
 // The URL in environment `variable`; the test fails, saying how to run it, when unset.
 inline std::string server_url_from(const char* variable) {
   const char* url = std::getenv(variable);
-  if (!url || !*url) FAIL(variable << " is not set: run the tests through scripts/test.sh");
+  if (!url || !*url) FAIL(std::string(variable) << " is not set: run the tests through scripts/test.sh");
   return url;
 }
 

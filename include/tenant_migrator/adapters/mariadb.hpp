@@ -9,8 +9,10 @@
 //
 // DDL is not transactional on MariaDB: every CREATE / ALTER / DROP commits
 // the open transaction and itself. So the adapter does not claim
-// capability::transactional_ddl, and a failed migration may leave the
-// statements before the failing one applied (the migrator says so).
+// capability::transactional_ddl but capability::statement_splitting: the
+// migrator runs a script with DDL one statement at a time and records its
+// progress after each, so a failure names its statement and a rerun goes on
+// from there (docs/mariadb.md).
 #pragma once
 
 #include <string>
@@ -31,7 +33,8 @@ class MariadbAdapter {
   using connection_type = MariadbConnection;
   using capabilities =
       capability_list<capability::per_tenant_lock, capability::migration_timeouts, capability::cancellation,
-                      capability::session_reset, capability::database_provisioning, capability::server_identity>;
+                      capability::session_reset, capability::database_provisioning, capability::server_identity,
+                      capability::statement_splitting>;
 
   // `maintenance_location`: the server create_database, drop_database and
   // database_exists use for a bare database name (the master's location).

@@ -25,8 +25,10 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "../interrupt.hpp"
+#include "../model/script_statement.hpp"
 
 namespace tenant_migrator {
 
@@ -62,6 +64,12 @@ struct schema_provisioning {};
 // adapter.server_of(location) -> std::string: which server a location is on,
 // so connection reuse can hold one connection per server, not per database.
 struct server_identity {};
+// connection.split_script(sql) -> std::vector<script_statement>: the script's
+// statements as the server would split them. With it, a `-- transaction: off`
+// script, and a script with DDL where DDL is not transactional, runs one
+// statement at a time with its progress recorded after each, so a failure
+// names its statement and a rerun does not repeat the ones before it.
+struct statement_splitting {};
 }  // namespace capability
 
 // The capabilities an adapter claims: `using capabilities = capability_list<...>;`
@@ -140,6 +148,11 @@ concept adapter_names_servers = requires(const A& adapter, std::string_view loca
   { adapter.server_of(location) } -> std::convertible_to<std::string>;
 };
 
+template <class C>
+concept connection_splits_scripts = requires(C& connection, std::string_view sql) {
+  { connection.split_script(sql) } -> std::same_as<std::vector<script_statement>>;
+};
+
 }  // namespace requirement
 
 // Each claimed capability, checked: a static_assert names the missing member.
@@ -200,6 +213,12 @@ constexpr void check_claim(capability::server_identity) {
   static_assert(requirement::adapter_names_servers<A>,
                 "capability::server_identity claimed, but the adapter lacks `std::string server_of(std::string_view "
                 "location) const`");
+}
+template <class A>
+constexpr void check_claim(capability::statement_splitting) {
+  static_assert(requirement::connection_splits_scripts<typename A::connection_type>,
+                "capability::statement_splitting claimed, but connection_type lacks `std::vector<script_statement> "
+                "split_script(std::string_view sql)`");
 }
 template <class A, class Unknown>
 constexpr void check_claim(Unknown) {

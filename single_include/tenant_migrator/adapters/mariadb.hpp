@@ -12,8 +12,10 @@
 //
 // DDL is not transactional on MariaDB: every CREATE / ALTER / DROP commits
 // the open transaction and itself. So the adapter does not claim
-// capability::transactional_ddl, and a failed migration may leave the
-// statements before the failing one applied (the migrator says so).
+// capability::transactional_ddl but capability::statement_splitting: the
+// migrator runs a script with DDL one statement at a time and records its
+// progress after each, so a failure names its statement and a rerun goes on
+// from there (docs/mariadb.md).
 
 #include <string>
 #include <string_view>
@@ -353,6 +355,18 @@ inline std::vector<statement_span> split_statements(std::string_view sql) {
   return out;
 }
 
+// Whether running `statement` commits the open transaction: anything but
+// plain data statements does (CREATE, ALTER, DROP, RENAME, TRUNCATE, GRANT,
+// LOCK TABLES, ...; MariaDB's list of implicit commits). A CALL counts as
+// one, since its routine may run DDL.
+inline bool commits_implicitly(std::string_view statement) {
+  std::size_t end = 0;
+  while (end < statement.size() && word_char(statement[end])) ++end;
+  std::string word = lowered(statement.substr(0, end));
+  return !(word == "select" || word == "insert" || word == "update" || word == "delete" || word == "replace" ||
+           word == "with" || word == "values" || word == "table" || word == "do" || word == "set");
+}
+
 inline int line_at(std::string_view text, std::size_t offset) {
   int line = 1;
   for (std::size_t k = 0; k < offset && k < text.size(); ++k) line += (text[k] == '\n');
@@ -503,6 +517,19 @@ class MariadbConnection {
                              {}, line);
       run(statement, line);
     }
+  }
+
+  // The statements of `sql` (capability::statement_splitting), split as
+  // execute_script splits them.
+  std::vector<script_statement> split_script(std::string_view sql) const {
+    std::vector<script_statement> out;
+    for (const auto& span : detail::mariadb::split_statements(sql)) {
+      std::string_view statement = sql.substr(span.begin, span.end - span.begin);
+      const int line = detail::mariadb::line_at(sql, span.begin);
+      out.push_back({std::string(static_cast<std::size_t>(line - 1), '\n') + std::string(statement), line,
+                     detail::mariadb::commits_implicitly(statement)});
+    }
+    return out;
   }
 
   // One statement with $1, $2, ... bound to `params` as strings (a prepared statement).
@@ -754,7 +781,8 @@ class MariadbAdapter {
   using connection_type = MariadbConnection;
   using capabilities =
       capability_list<capability::per_tenant_lock, capability::migration_timeouts, capability::cancellation,
-                      capability::session_reset, capability::database_provisioning, capability::server_identity>;
+                      capability::session_reset, capability::database_provisioning, capability::server_identity,
+                      capability::statement_splitting>;
 
   // `maintenance_location`: the server create_database, drop_database and
   // database_exists use for a bare database name (the master's location).

@@ -332,9 +332,9 @@ inline std::vector<std::string> maintenance_databases(std::string_view maintenan
 
 }  // namespace tenant_migrator::detail::pg
 // ---- adapters/postgresql/statement_scanner.hpp ----
-// Where a statement of a migration script starts, and which line a byte is
-// on: only to name the failing line of a script when the server gives no
-// error position (an error while running, not while parsing).
+// Where the statements of a migration script start and end, and which line a
+// byte is on: to run a script one statement at a time, and to name the
+// failing line of a script when the server gives no error position.
 
 #include <cstddef>
 #include <string>
@@ -348,12 +348,18 @@ inline bool identifier_char(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
-// Byte offsets of the first token of each statement of `sql`, as the server
-// splits it (empty statements are skipped). Knows comments (nested /* */),
-// '...', E'...', "...", $tag$...$tag$ and BEGIN ATOMIC ... END bodies. Only
-// used to name the line of a failing statement the server gives no position for.
-inline std::vector<std::size_t> statement_starts(std::string_view sql) {
-  std::vector<std::size_t> starts;
+struct statement_span {
+  std::size_t begin = 0;  // the first token
+  std::size_t end = 0;    // its ';' (or the end of the script)
+};
+
+// The statements of `sql`, as the server splits it (empty statements are
+// skipped). Knows comments (nested /* */), '...', E'...', "...", $tag$...$tag$
+// and BEGIN ATOMIC ... END bodies. Used to run a script one statement at a
+// time, and to name the line of a failing statement the server gives no
+// position for.
+inline std::vector<statement_span> statement_spans(std::string_view sql) {
+  std::vector<statement_span> spans;
   const std::size_t n = sql.size();
   std::size_t i = 0;
   bool in_statement = false;
@@ -386,13 +392,16 @@ inline std::vector<std::size_t> statement_starts(std::string_view sql) {
       continue;
     }
     if (c == ';') {
-      if (atomic_depth == 0) in_statement = false;
+      if (atomic_depth == 0 && in_statement) {
+        spans.back().end = i;
+        in_statement = false;
+      }
       previous_word.clear();
       ++i;
       continue;
     }
     if (!in_statement) {
-      starts.push_back(i);
+      spans.push_back({i, n});
       in_statement = true;
     }
     // Skips a quoted run from its opening quote at i: a doubled quote is one
@@ -461,6 +470,13 @@ inline std::vector<std::size_t> statement_starts(std::string_view sql) {
     previous_word.clear();
     ++i;
   }
+  return spans;
+}
+
+// Byte offsets of the first token of each statement of `sql`.
+inline std::vector<std::size_t> statement_starts(std::string_view sql) {
+  std::vector<std::size_t> starts;
+  for (const auto& span : statement_spans(sql)) starts.push_back(span.begin);
   return starts;
 }
 
@@ -534,7 +550,8 @@ class PostgresqlConnection {
 
   // Runs the whole script as one simple-protocol query: the server splits it
   // (strings, comments, $$ bodies are its parser's business). Outside an
-  // explicit transaction the server runs it as one implicit transaction.
+  // explicit transaction the server runs it as one implicit transaction (the
+  // migrator runs a `-- transaction: off` script through split_script instead).
   // The error names the SQLSTATE, the server's message and the failing line.
   void execute_script(std::string_view sql) {
     std::string text = c_string(sql, "script");
@@ -565,6 +582,19 @@ class PostgresqlConnection {
     }
     if (failure) throw error_from(failure.get(), sql, completed);
     if (PQstatus(conn_.get()) != CONNECTION_OK) throw database_error(connection_message());
+  }
+
+  // The statements of `sql` (capability::statement_splitting), as the
+  // server would split them. DDL is transactional: none commits implicitly.
+  std::vector<script_statement> split_script(std::string_view sql) const {
+    std::vector<script_statement> out;
+    for (const auto& span : detail::pg::statement_spans(sql)) {
+      const int line = detail::pg::line_at(sql, span.begin);
+      out.push_back({std::string(static_cast<std::size_t>(line - 1), '\n') +
+                         std::string(sql.substr(span.begin, span.end - span.begin)),
+                     line, false});
+    }
+    return out;
   }
 
   // One statement with $1, $2, ... bound to `params` (as text).
@@ -744,7 +774,7 @@ class PostgresqlAdapter {
       capability_list<capability::transactional_ddl, capability::schemas, capability::batched_history_reads,
                       capability::per_tenant_lock, capability::migration_timeouts, capability::cancellation,
                       capability::session_reset, capability::database_provisioning, capability::schema_provisioning,
-                      capability::server_identity>;
+                      capability::server_identity, capability::statement_splitting>;
   // Tenants' history tables read per statement by the fast path: each read
   // table holds a lock until the transaction ends, and max_locks_per_transaction
   // (64 by default, shared) would run out for a few thousand.

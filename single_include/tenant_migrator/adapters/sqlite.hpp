@@ -72,6 +72,35 @@ class SqliteConnection {
     }
   }
 
+  // The statements of `sql` (capability::statement_splitting): each ends at
+  // the first ';' after which SQLite's own sqlite3_complete() sees a whole
+  // statement, so strings, comments and trigger bodies are its business.
+  std::vector<script_statement> split_script(std::string_view sql) const {
+    std::vector<script_statement> out;
+    std::size_t pos = 0;
+    int line = 1;
+    auto advance_to = [&](std::size_t to) {
+      for (; pos < to; ++pos) line += sql[pos] == '\n';
+    };
+    while (true) {
+      advance_to(static_cast<std::size_t>(skip_blank(sql.data() + pos, sql.data() + sql.size()) - sql.data()));
+      if (pos >= sql.size()) break;
+      std::size_t end = sql.size(), next = sql.size();
+      for (auto k = sql.find(';', pos); k != std::string_view::npos; k = sql.find(';', k + 1)) {
+        if (sqlite3_complete(std::string(sql.substr(pos, k + 1 - pos)).c_str())) {
+          end = k;
+          next = k + 1;
+          break;
+        }
+      }
+      if (end > pos) out.push_back({std::string(static_cast<std::size_t>(line - 1), '\n') +
+                                        std::string(sql.substr(pos, end - pos)),
+                                    line, false});
+      advance_to(next);
+    }
+    return out;
+  }
+
   // One statement with $1, $2, ... bound to `params` (as text).
   rows query(std::string_view sql, const std::vector<std::string>& params) {
     sqlite3_stmt* raw = nullptr;
@@ -157,7 +186,7 @@ class SqliteAdapter {
   using connection_type = SqliteConnection;
   // No schemas, no per-tenant lock (SQLite's own file lock serializes writers).
   using capabilities = capability_list<capability::transactional_ddl, capability::cancellation,
-                                       capability::database_provisioning>;
+                                       capability::database_provisioning, capability::statement_splitting>;
 
   // How long a connection waits for another process's lock before failing.
   explicit SqliteAdapter(std::chrono::milliseconds busy_timeout = std::chrono::milliseconds(30000))

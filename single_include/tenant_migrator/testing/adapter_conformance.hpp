@@ -230,6 +230,34 @@ TEST_CASE_TEMPLATE_DEFINE("adapter conformance", Fixture, adapter_conformance) {
     }
   }
 
+  if constexpr (tmig::claims<Adapter, tmig::capability::statement_splitting>) {
+    SUBCASE("capability::statement_splitting: statements as the server ends them, each runnable alone") {
+      const std::string script = "-- a comment; with a semicolon\n"
+                                 "CREATE TABLE items (id INTEGER PRIMARY KEY, label TEXT);\n"
+                                 "/* block; comment */\n\n"
+                                 "INSERT INTO items (id, label) VALUES (1, 'a;b -- not a comment');\n;\n"
+                                 "INSERT INTO items (id, label) VALUES (2, 'it''s')";
+      auto statements = c.split_script(script);
+      REQUIRE(statements.size() == 3);
+      CHECK(statements[0].line == 2);
+      CHECK(statements[1].line == 5);
+      CHECK(statements[1].text() == "INSERT INTO items (id, label) VALUES (1, 'a;b -- not a comment')");
+      CHECK(statements[2].line == 7);
+      for (const auto& statement : statements) c.execute_script(statement.sql);
+      CHECK(c.query("SELECT count(*) FROM items", {}).at(0).at(0) == "2");
+      // A routine body's ';' do not end its statement: run alone, each piece works.
+      for (const auto& statement : c.split_script(Fixture::routine_script())) c.execute_script(statement.sql);
+      c.execute_script("INSERT INTO items (id, label) VALUES (7, 'x');");
+      CHECK(c.query("SELECT count(*) FROM routine_log", {}).at(0).at(0) == "1");
+      try {
+        c.execute_script(statements[2].sql);  // a duplicate key: the error names the file's line
+        FAIL("expected a database_error");
+      } catch (const database_error& e) {
+        CHECK((e.line() == 7 || e.line() == 0));
+      }
+    }
+  }
+
   if constexpr (tmig::claims<Adapter, tmig::capability::session_reset>) {
     SUBCASE("capability::session_reset: the connection is usable afterwards") {
       c.reset_session();

@@ -21,6 +21,7 @@
 #include "../../concepts/database_adapter.hpp"
 #include "../../errors.hpp"
 #include "../../interrupt.hpp"
+#include "../../model/script_statement.hpp"
 #include "location.hpp"
 #include "script.hpp"
 
@@ -146,6 +147,19 @@ class MariadbConnection {
                              {}, line);
       run(statement, line);
     }
+  }
+
+  // The statements of `sql` (capability::statement_splitting), split as
+  // execute_script splits them.
+  std::vector<script_statement> split_script(std::string_view sql) const {
+    std::vector<script_statement> out;
+    for (const auto& span : detail::mariadb::split_statements(sql)) {
+      std::string_view statement = sql.substr(span.begin, span.end - span.begin);
+      const int line = detail::mariadb::line_at(sql, span.begin);
+      out.push_back({std::string(static_cast<std::size_t>(line - 1), '\n') + std::string(statement), line,
+                     detail::mariadb::commits_implicitly(statement)});
+    }
+    return out;
   }
 
   // One statement with $1, $2, ... bound to `params` as strings (a prepared statement).

@@ -126,6 +126,18 @@ inline std::vector<statement_span> split_statements(std::string_view sql) {
   return out;
 }
 
+// Whether running `statement` commits the open transaction: anything but
+// plain data statements does (CREATE, ALTER, DROP, RENAME, TRUNCATE, GRANT,
+// LOCK TABLES, ...; MariaDB's list of implicit commits). A CALL counts as
+// one, since its routine may run DDL.
+inline bool commits_implicitly(std::string_view statement) {
+  std::size_t end = 0;
+  while (end < statement.size() && word_char(statement[end])) ++end;
+  std::string word = lowered(statement.substr(0, end));
+  return !(word == "select" || word == "insert" || word == "update" || word == "delete" || word == "replace" ||
+           word == "with" || word == "values" || word == "table" || word == "do" || word == "set");
+}
+
 inline int line_at(std::string_view text, std::size_t offset) {
   int line = 1;
   for (std::size_t k = 0; k < offset && k < text.size(); ++k) line += (text[k] == '\n');

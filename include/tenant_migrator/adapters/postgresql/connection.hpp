@@ -20,6 +20,7 @@
 #include "../../detail/sql_identifier.hpp"
 #include "../../errors.hpp"
 #include "../../interrupt.hpp"
+#include "../../model/script_statement.hpp"
 #include "conninfo.hpp"
 #include "provisioning.hpp"
 #include "statement_scanner.hpp"
@@ -75,7 +76,8 @@ class PostgresqlConnection {
 
   // Runs the whole script as one simple-protocol query: the server splits it
   // (strings, comments, $$ bodies are its parser's business). Outside an
-  // explicit transaction the server runs it as one implicit transaction.
+  // explicit transaction the server runs it as one implicit transaction (the
+  // migrator runs a `-- transaction: off` script through split_script instead).
   // The error names the SQLSTATE, the server's message and the failing line.
   void execute_script(std::string_view sql) {
     std::string text = c_string(sql, "script");
@@ -106,6 +108,19 @@ class PostgresqlConnection {
     }
     if (failure) throw error_from(failure.get(), sql, completed);
     if (PQstatus(conn_.get()) != CONNECTION_OK) throw database_error(connection_message());
+  }
+
+  // The statements of `sql` (capability::statement_splitting), as the
+  // server would split them. DDL is transactional: none commits implicitly.
+  std::vector<script_statement> split_script(std::string_view sql) const {
+    std::vector<script_statement> out;
+    for (const auto& span : detail::pg::statement_spans(sql)) {
+      const int line = detail::pg::line_at(sql, span.begin);
+      out.push_back({std::string(static_cast<std::size_t>(line - 1), '\n') +
+                         std::string(sql.substr(span.begin, span.end - span.begin)),
+                     line, false});
+    }
+    return out;
   }
 
   // One statement with $1, $2, ... bound to `params` (as text).

@@ -1,6 +1,6 @@
-// Where a statement of a migration script starts, and which line a byte is
-// on: only to name the failing line of a script when the server gives no
-// error position (an error while running, not while parsing).
+// Where the statements of a migration script start and end, and which line a
+// byte is on: to run a script one statement at a time, and to name the
+// failing line of a script when the server gives no error position.
 #pragma once
 
 #include <cstddef>
@@ -15,12 +15,18 @@ inline bool identifier_char(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
-// Byte offsets of the first token of each statement of `sql`, as the server
-// splits it (empty statements are skipped). Knows comments (nested /* */),
-// '...', E'...', "...", $tag$...$tag$ and BEGIN ATOMIC ... END bodies. Only
-// used to name the line of a failing statement the server gives no position for.
-inline std::vector<std::size_t> statement_starts(std::string_view sql) {
-  std::vector<std::size_t> starts;
+struct statement_span {
+  std::size_t begin = 0;  // the first token
+  std::size_t end = 0;    // its ';' (or the end of the script)
+};
+
+// The statements of `sql`, as the server splits it (empty statements are
+// skipped). Knows comments (nested /* */), '...', E'...', "...", $tag$...$tag$
+// and BEGIN ATOMIC ... END bodies. Used to run a script one statement at a
+// time, and to name the line of a failing statement the server gives no
+// position for.
+inline std::vector<statement_span> statement_spans(std::string_view sql) {
+  std::vector<statement_span> spans;
   const std::size_t n = sql.size();
   std::size_t i = 0;
   bool in_statement = false;
@@ -53,13 +59,16 @@ inline std::vector<std::size_t> statement_starts(std::string_view sql) {
       continue;
     }
     if (c == ';') {
-      if (atomic_depth == 0) in_statement = false;
+      if (atomic_depth == 0 && in_statement) {
+        spans.back().end = i;
+        in_statement = false;
+      }
       previous_word.clear();
       ++i;
       continue;
     }
     if (!in_statement) {
-      starts.push_back(i);
+      spans.push_back({i, n});
       in_statement = true;
     }
     // Skips a quoted run from its opening quote at i: a doubled quote is one
@@ -128,6 +137,13 @@ inline std::vector<std::size_t> statement_starts(std::string_view sql) {
     previous_word.clear();
     ++i;
   }
+  return spans;
+}
+
+// Byte offsets of the first token of each statement of `sql`.
+inline std::vector<std::size_t> statement_starts(std::string_view sql) {
+  std::vector<std::size_t> starts;
+  for (const auto& span : statement_spans(sql)) starts.push_back(span.begin);
   return starts;
 }
 
