@@ -43,7 +43,7 @@ void showmigrations_command::declare(CLI::App& c) {
 }
 
 int showmigrations_command::run() {
-  return with_master(source.master, [&](auto adapter, const std::string& master) {
+  return with_sources(source, [&](auto adapter, const std::string& master) {
     using Adapter = decltype(adapter);
     auto set = load_set(source);
     if (!app_label.empty()) tmig::validate_target(set, tmig::migration_target{app_label, {}});

@@ -13,6 +13,7 @@
 #include "../errors.hpp"
 #include "../history_store.hpp"
 #include "../interrupt.hpp"
+#include "../migrations/placeholders.hpp"
 #include "../model/plan.hpp"
 #include "../model/results.hpp"
 #include "../model/tenant.hpp"
@@ -52,6 +53,7 @@ class step_runner {
              tenant_result& result, bool locked) {
     const migration& m = *step.what;
     const bool forwards = step.way == direction::forwards;
+    tenant_ = &t;  // for the placeholders of run_and_record
     reporter_.on(migration_started{t, m, step.way});
     auto started = std::chrono::steady_clock::now();
     bool by_other_run = false;
@@ -119,7 +121,7 @@ class step_runner {
     const migration& m = *step.what;
     const bool forwards = step.way == direction::forwards;
     if (!options_.fake) {
-      const std::string& sql = forwards ? m.sql : *m.down_sql;
+      const std::string sql = script_for(m, step.way, *tenant_, connection);  // placeholders.hpp
       if constexpr (claims<Adapter, capability::cancellation>) {
         armed_interrupt armed(connection.interrupter());
         connection.execute_script(sql);
@@ -137,6 +139,7 @@ class step_runner {
 
   Reporter& reporter_;
   const migrator_options& options_;
+  const tenant* tenant_ = nullptr;
 };
 
 }  // namespace tenant_migrator::detail
