@@ -60,6 +60,11 @@ check "its row updated, not added" 4 "$(lite beta "SELECT count(*) FROM tenant_m
 check "new view" 1 "$(lite beta "SELECT count(*) FROM pragma_table_info('totals') WHERE name = 'last'")"
 expect_status "undo file" 0 m migratetenant --master "$master" --migrations "$f" --app store --tenant-id=beta store V1__create_orders
 check "total gone" 0 "$(lite beta "SELECT count(*) FROM pragma_table_info('orders') WHERE name = 'total'")"
+# JSON events name other layouts' files too (docs/schemas/).
+run_on "$f" --app store --tenant beta --format json >"$work/flyway.jsonl" 2>/dev/null
+/usr/bin/python3 "$here/../json/validate.py" events "$work/flyway.jsonl" >"$work/out" 2>&1 && pass "Flyway run: JSON events valid" || { fail "Flyway JSON events"; cat "$work/out"; }
+check "V1.1 and V2 applied again" "store/V1.1__add_total.sql store/V2__index_total.sql" \
+  "$(jq -r 'select(.event == "migration_applied") | .migration' "$work/flyway.jsonl" | paste -sd' ')"
 expect_status "makemigration refuses another tool's folder" 2 m makemigration --migrations "$f" store add_x
 expect_output "says why" "makemigration writes tenant-migrator's layout (<dir>/<app>/NNNN_slug.sql), and '$f' is in flyway's"
 
@@ -141,6 +146,9 @@ lite legacy "CREATE TABLE people (id INTEGER PRIMARY KEY, email TEXT);"
 expect_status "baseline plan" 0 run_on "$b" --tenant legacy --baseline users/0002_email --plan
 expect_output "plan shows the baseline" $'  Baseline users/0001_initial.sql (recorded as applied, not run)\n  Baseline users/0002_email.sql (recorded as applied, not run)\n  Apply users/0003_email_index.sql'
 m migratetenant --master "$master" --migrations "$b" --tenant-id=epsilon users 0001_initial >/dev/null
+run_on "$b" --tenant legacy --baseline users/0002_email --plan --format json >"$work/plan.jsonl" 2>/dev/null
+/usr/bin/python3 "$here/../json/validate.py" events "$work/plan.jsonl" >"$work/out" 2>&1 && pass "baseline plan: JSON valid" || { fail "baseline plan JSON"; cat "$work/out"; }
+check "baseline steps marked" "true true null" "$(jq -r '[.steps[].baseline] | map(tostring) | join(" ")' "$work/plan.jsonl")"
 expect_status "baseline run" 0 run_on "$b" --tenant legacy --tenant epsilon --baseline users/0002_email.sql
 expect_output "recorded, not run" $'  users/0001_initial.sql ... FAKED\n  users/0002_email.sql ... FAKED\n  users/0003_email_index.sql ... OK'
 check "legacy: three rows" 3 "$(lite legacy "SELECT count(*) FROM tenant_migrator_history WHERE app = 'users'")"
