@@ -186,6 +186,9 @@ expect_status "with --shared-schema public" 0 pgrun "$s" --tenant s1,s2,s3 --sha
 expect_output "three tenants" "Total: 3 tenants migrated"
 check "an index in each tenant's schema" 3 "$(sql "SELECT count(*) FROM pg_indexes WHERE indexname = 'docs_body_trgm' AND schemaname IN ('s1', 's2', 's3')")"
 check "nothing in public" 0 "$(sql "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relname IN ('docs', 'docs_body_trgm', 'tenant_migrator_history')")"
+expect_status "createtenant --shared-schema" 0 m createtenant --master "$pg" --migrations "$s" --tenant-id=s4 --name=s4 --isolation=schema --shared-schema public
+check "its index too" 1 "$(sql "SELECT count(*) FROM pg_indexes WHERE indexname = 'docs_body_trgm' AND schemaname = 's4'")"
+expect_status "showmigrations --shared-schema" 0 m showmigrations --master "$pg" --migrations "$s" --tenant-id=s4 --shared-schema public
 expect_status "a bad shared schema name" 2 pgrun "$s" --shared-schema 'x"; DROP SCHEMA public; --'
 expect_output "refused, one line" "--shared-schema: shared schema name 'x\"; DROP SCHEMA public; --' may contain only lowercase letters, digits and '_'"
 
@@ -206,7 +209,7 @@ expect_status "\${tenant_database} on a schema tenant" 1 m migratetenant --maste
 expect_output "refused" "dbnotes/0001_comment.sql: \${tenant_database}: tenant 'p3' uses schema isolation"
 sql "CREATE SCHEMA hostile"
 sql "INSERT INTO tenant_migrator_tenants VALUES ('h''; DROP SCHEMA s1 CASCADE; --', 'H', 'schema', 'hostile', 'active', '2026-01-01T00:00:00Z')"
-expect_status "hostile tenant id on PostgreSQL" 1 pgrun "$ps" --exclude s1,s2,s3,p3,d1
+expect_status "hostile tenant id on PostgreSQL" 1 pgrun "$ps" --exclude s1,s2,s3,s4,p3,d1
 expect_output "refused before substitution" "✗ ERROR Migrations failed for tenant 'h'; DROP SCHEMA s1 CASCADE; --': tenant id 'h'; DROP SCHEMA s1 CASCADE; --' may contain only"
 check "nothing ran in its schema" 0 "$(sql "SELECT count(*) FROM pg_tables WHERE schemaname = 'hostile' AND tablename = 'owner'")"
 check "s1 intact" 1 "$(sql "SELECT count(*) FROM pg_namespace WHERE nspname = 's1'")"
