@@ -423,3 +423,101 @@ TEST_CASE("detection says which layout and why; one folder with two layouts is r
     CHECK_FALSE(parse_migration_layout("liquibase"));
   }
 }
+
+namespace {
+// What script_for needs of a connection.
+struct quoting_connection {
+  std::string quote_identifier(std::string_view name) const { return detail::quote_sql_identifier(name); }
+};
+}  // namespace
+
+TEST_CASE("placeholders: opt-in per file, replaced per tenant, the checksum of the file as written") {
+  temp_dir d;
+  write_file(d / "m/users/0001_initial.sql",
+             "-- placeholders: on\nGRANT USAGE ON SCHEMA ${tenant_schema} TO reporting;\nSELECT ${tenant_id};\n");
+  write_file(d / "m/users/0001_initial.down.sql", "REVOKE USAGE ON SCHEMA ${tenant_schema} FROM reporting;\n");
+  write_file(d / "m/users/0002_plain.sql", "SELECT '${tenant_id}';\n");
+  auto set = load_migrations(d / "m");
+  const auto& m = find(set, "users", "0001_initial");
+  CHECK(m.placeholders);
+  CHECK_FALSE(m.down_placeholders);  // its own header says nothing
+  CHECK(m.checksum == detail::sha256_hex(m.sql));
+  CHECK_FALSE(find(set, "users", "0002_plain").placeholders);
+  quoting_connection c;
+  CHECK(script_for(m, direction::forwards, tenant::schema("acme-corp", "acme_corp"), c) ==
+        "-- placeholders: on\nGRANT USAGE ON SCHEMA \"acme_corp\" TO reporting;\nSELECT 'acme-corp';\n");
+  CHECK(script_for(m, direction::backwards, tenant::schema("acme", "acme"), c) == *m.down_sql);
+  CHECK(script_for(find(set, "users", "0002_plain"), direction::forwards, tenant::schema("acme", "acme"), c) ==
+        "SELECT '${tenant_id}';\n");
+
+  SUBCASE("values are checked, not escaped") {
+    CHECK_THROWS_WITH_AS(script_for(m, direction::forwards, tenant::schema("acme", "Acme\"; DROP"), c),
+                         "${tenant_schema} of tenant 'acme': schema name 'Acme\"; DROP' may contain only lowercase "
+                         "letters, digits and '_'",
+                         error);
+    CHECK_THROWS_WITH_AS(script_for(m, direction::forwards, tenant::schema("x'); --", "acme"), c),
+                         "${tenant_id}: tenant id 'x'); --' may contain only lowercase letters, digits and '-'", error);
+    CHECK_THROWS_WITH_AS(script_for(m, direction::forwards, tenant::database("acme", "acme_db"), c),
+                         "${tenant_schema}: tenant 'acme' uses database isolation", error);
+    std::vector<plan_step> steps{{&m, direction::forwards}};
+    CHECK_THROWS_WITH_AS(check_placeholder_values(steps, tenant::database("acme", "acme_db"), c),
+                         "users/0001_initial.sql: ${tenant_schema}: tenant 'acme' uses database isolation", error);
+    steps.front().baseline = true;  // nothing runs: nothing to check
+    CHECK_NOTHROW(check_placeholder_values(steps, tenant::database("acme", "acme_db"), c));
+  }
+  SUBCASE("an unknown or unclosed placeholder is a problem of the set, in every layout") {
+    write_file(d / "m/users/0003_bad.sql", "-- placeholders: on\nSELECT ${tenant};\nSELECT ${tenant_id\n;");
+    write_file(d / "m/users/0004_bad.sql", "-- placeholders: maybe\nSELECT 1;");
+    CHECK(problems_of(d / "m") ==
+          std::vector<std::string>{
+              "users/0004_bad.sql: bad value 'maybe' for '-- placeholders:' (expected on or off)",
+              "users/0003_bad.sql: unknown placeholder '${tenant}' (known: ${tenant_id}, ${tenant_schema}, "
+              "${tenant_database})",
+              "users/0003_bad.sql: a '${' without its '}' on the same line (placeholders are on)"});
+    write_file(d / "f/V1__a.sql", "-- placeholders: on\nSELECT ${schema};");
+    CHECK(problems_of(d / "f") == std::vector<std::string>{"f/V1__a.sql: unknown placeholder '${schema}' (known: "
+                                                           "${tenant_id}, ${tenant_schema}, ${tenant_database})"});
+    write_file(d / "g/20240101000000_a.sql", "-- migrate:up\n-- placeholders: on\nSELECT ${tenant_id};\n");
+    CHECK(find(load_migrations(d / "g"), "g", "20240101000000_a").placeholders);
+  }
+}
+
+TEST_CASE("SQLite: a baseline records what exists on a tenant without a history, then applies the rest") {
+  temp_dir d;
+  write_file(d / "m/users/0001_initial.sql", "CREATE TABLE people (id INTEGER PRIMARY KEY);\n");
+  write_file(d / "m/users/0002_email.sql", "ALTER TABLE people ADD email TEXT;\n");
+  write_file(d / "m/users/0003_index.sql", "CREATE INDEX people_email ON people (email);\n");
+  write_file(d / "m/billing/0001_initial.sql", "-- depends: users/0001_initial\nCREATE TABLE invoices (id INTEGER);\n");
+  auto set = load_migrations(d / "m");
+
+  auto plan = make_baseline_plan(set, {"users", "0002_email"});
+  std::vector<std::string> shown;
+  for (const auto& s : plan) shown.push_back((s.baseline ? "baseline " : "apply ") + s.what->key().str());
+  CHECK(shown == std::vector<std::string>{"baseline users/0001_initial", "baseline users/0002_email",
+                                          "apply billing/0001_initial", "apply users/0003_index"});
+  CHECK_THROWS_WITH_AS(validate_baseline(set, {"users", "0009_x"}), "baseline 'users/0009_x' is not a migration of the set",
+                       usage_error);
+
+  SqliteAdapter adapter;
+  std::string legacy = (d / "legacy.db").string(), fresh = (d / "fresh.db").string();
+  adapter.create_database(legacy);
+  adapter.create_database(fresh);
+  adapter.connect(legacy).execute_script("CREATE TABLE people (id INTEGER PRIMARY KEY, email TEXT);");
+  migrator_options options;
+  options.baseline = migration_key{"users", "0002_email"};
+  SqliteTenantMigrator migrator{FreshConnectionPerTenant<SqliteAdapter>(adapter), {}, options};
+  auto r = migrator.migrate_tenant(tenant::database("legacy", legacy), set);
+  CHECK(r.outcome == tenant_outcome::migrated);
+  CHECK(r.applied == 4);
+  auto rows = adapter.connect(legacy).query("SELECT count(*) FROM tenant_migrator_history", {});
+  CHECK(*rows[0][0] == "4");
+  // A tenant with a history goes the usual way: its first migration runs.
+  SqliteTenantMigrator plain{FreshConnectionPerTenant<SqliteAdapter>(adapter)};
+  CHECK(plain.migrate_tenant(tenant::database("fresh", fresh), set, {"users", "0001_initial"}).applied == 1);
+  CHECK(migrator.migrate_tenant(tenant::database("fresh", fresh), set).applied == 3);
+  CHECK(column_names(adapter, fresh, "people") == std::vector<std::string>{"id", "email"});
+  migrator_options bad;
+  bad.baseline = migration_key{"users", "0009_x"};
+  SqliteTenantMigrator wrong{FreshConnectionPerTenant<SqliteAdapter>(adapter), {}, bad};
+  CHECK_THROWS_AS(wrong.run({tenant::database("fresh", fresh)}, set), usage_error);
+}

@@ -328,6 +328,21 @@ TEST_CASE("search_path, session reset, timeouts") {
     p.execute_script("SELECT * FROM shared; SELECT * FROM mine; CREATE TABLE other (id INTEGER);");
     CHECK(single(p, "SELECT to_regclass('acme.other') IS NOT NULL") == "t");
   }
+  SUBCASE("shared_schemas: after the tenant's schema, in order, quoted; odd names refused") {
+    c.create_schema("extensions");
+    postgresql_options options;
+    options.shared_schemas = {"extensions", "public", "extensions"};
+    PostgresqlAdapter shared(db.url, options);
+    auto p = shared.connect(db.location);
+    p.use_schema("acme");
+    CHECK(single(p, "SHOW search_path") == "acme, extensions, public");
+    p.execute_script("SELECT * FROM shared; CREATE TABLE mine2 (id INTEGER);");
+    CHECK(single(p, "SELECT to_regclass('acme.mine2') IS NOT NULL") == "t");
+    options.shared_schemas = {"x\"; DROP SCHEMA public; --"};
+    CHECK_THROWS_AS(PostgresqlAdapter(db.url, options), usage_error);
+    options.shared_schemas = {"pg_catalog"};
+    CHECK_THROWS_WITH_AS(PostgresqlAdapter(db.url, options), "shared schema name 'pg_catalog' is reserved", usage_error);
+  }
   SUBCASE("reset_session ends a transaction and discards settings and locks") {
     c.use_schema("acme");
     c.execute_script("SET statement_timeout = 12345;");

@@ -36,7 +36,7 @@ void createtenant_command::declare(CLI::App& c) {
 }
 
 int createtenant_command::run() {
-  return with_master(source.master, [&](auto adapter, const std::string& master) {
+  return with_sources(source, [&](auto adapter, const std::string& master) {
     using Adapter = decltype(adapter);
     if constexpr (!tmig::ProvisioningAdapter<Adapter>) {
       throw tmig::usage_error("this adapter cannot create databases");

@@ -29,7 +29,7 @@ int migratealltenants_command::run() {
     // A live line on stderr while stdout goes to a file or pipe (otherwise
     // the run would look silent on the terminal); never when stderr is not one.
     bool progress = !no_progress && ::isatty(STDERR_FILENO) == 1 && ::isatty(STDOUT_FILENO) != 1;
-    run_request r{master, set, to, output, timeouts, target.fake, progress};
+    run_request r{master, set, to, output, timeouts, target.fake, progress, baseline_of(target, set)};
     if (target.plan) return plan_tenants(adapter, tenants, r);
     if (connection == "reuse")
       return exit_of(run_tenants(tmig::ReuseConnectionPerServer<Adapter>(adapter), catalog, tenants, r));

@@ -20,7 +20,7 @@ int migratetenant_command::run() {
                                              const auto& to, auto& catalog) {
     using Adapter = std::remove_reference_t<decltype(adapter)>;
     auto t = existing_tenant(catalog, tenant_id);
-    run_request r{master, set, to, output, timeouts, target.fake, false};
+    run_request r{master, set, to, output, timeouts, target.fake, false, baseline_of(target, set)};
     if (repair) {
       migrator<fresh_connections<Adapter>> m(fresh_connections<Adapter>(adapter), {},
                                               migrator_options_of(master, timeouts, false));

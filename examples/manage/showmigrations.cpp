@@ -1,6 +1,5 @@
 #include "showmigrations.hpp"
 
-#include <algorithm>
 #include <iostream>
 #include <map>
 
@@ -18,10 +17,11 @@ void print_state(const tmig::tenant_state& state) {
     std::cout << "  error: " << state.error << '\n';
     return;
   }
+  // Grouped by app, each in the set's order (versions compare as numbers: 2
+  // before 10), then what is recorded but no longer in the set.
   std::map<std::string, std::vector<const tmig::migration_state*>> by_app;
   for (const auto& m : state.migrations) by_app[m.key.app].push_back(&m);
   for (auto& [app, list] : by_app) {
-    std::sort(list.begin(), list.end(), [](auto* a, auto* b) { return a->key.name < b->key.name; });
     std::cout << "  " << app << '\n';
     for (const auto* m : list) {
       std::cout << "   [" << (m->applied ? 'X' : ' ') << "] " << m->key.name;
@@ -43,7 +43,7 @@ void showmigrations_command::declare(CLI::App& c) {
 }
 
 int showmigrations_command::run() {
-  return with_master(source.master, [&](auto adapter, const std::string& master) {
+  return with_sources(source, [&](auto adapter, const std::string& master) {
     using Adapter = decltype(adapter);
     auto set = load_set(source);
     if (!app_label.empty()) tmig::validate_target(set, tmig::migration_target{app_label, {}});

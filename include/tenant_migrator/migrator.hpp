@@ -93,6 +93,7 @@ class TenantMigrator {
   // usage_error (before anything runs) when the target names no app or migration.
   run_summary run(const std::vector<tenant>& tenants, const migration_set& set, const migration_target& target = {}) {
     validate_target(set, target);
+    if (options_.baseline) validate_baseline(set, *options_.baseline);
     auto started = std::chrono::steady_clock::now();
     reporter_.on(run_started{tenants.size(), set.size()});
     auto known = detail::read_histories_in_batches<IsolationStrategy>(connections_, tenants, options_.master_location);

@@ -147,4 +147,29 @@ inline std::vector<plan_step> make_plan(const migration_set& set, const std::vec
   return steps;
 }
 
+// Throws usage_error when `baseline` names no versioned migration of the set:
+// the same for every tenant, so checked once before anything runs.
+inline void validate_baseline(const migration_set& set, const migration_key& baseline) {
+  const migration* m = set.find(baseline);
+  if (!m) throw usage_error("baseline '" + baseline.str() + "' is not a migration of the set");
+  if (m->repeatable) throw usage_error("baseline '" + baseline.str() + "' is repeatable: it has no version to stand at");
+}
+
+// The plan of a tenant with no history that adopts the set at `baseline`:
+// `baseline` and everything it depends on recorded (steps marked baseline,
+// nothing run), then the steps that bring it to `target` from there.
+inline std::vector<plan_step> make_baseline_plan(const migration_set& set, const migration_key& baseline,
+                                                 const migration_target& target = {}, bool need_down_files = true) {
+  validate_baseline(set, baseline);
+  std::vector<plan_step> steps;
+  std::vector<applied_migration> recorded;
+  for (auto step : make_plan(set, {}, {baseline.app, baseline.name}, false)) {
+    step.baseline = true;
+    recorded.push_back({step.what->key(), step.what->checksum, {}, 0});
+    steps.push_back(step);
+  }
+  for (const auto& step : make_plan(set, recorded, target, need_down_files)) steps.push_back(step);
+  return steps;
+}
+
 }  // namespace tenant_migrator

@@ -189,6 +189,14 @@ inline std::string validate_sql_name(std::string_view name, std::string_view wha
   return {};
 }
 
+// Empty when `name` may be a shared schema (one put after each tenant's own
+// on the search path, PostgreSQL's postgresql_options::shared_schemas): public,
+// or a name validate_sql_name accepts. Else why not, naming it.
+inline std::string validate_shared_schema(std::string_view name) {
+  if (name == "public") return {};
+  return validate_sql_name(name, "shared schema name");
+}
+
 }  // namespace tenant_migrator
 // ---- model/migration.hpp ----
 // Migrations and an ordered, validated set of them.
@@ -247,6 +255,11 @@ struct migration {
   std::optional<std::string> down_sql;  // from 0001_initial.down.sql, if present
   std::vector<migration_key> depends;   // explicit `-- depends:` plus the previous number in the app
   bool transactional = true;            // false with `-- transaction: off`
+  // `-- placeholders: on` in the forward / the down script: ${tenant_id} and
+  // the like are replaced before it runs (migrations/placeholders.hpp).
+  // Set by make_migration_set from the scripts' headers.
+  bool placeholders = false;
+  bool down_placeholders = false;
   // Flyway's R__ migrations: no version, applied after the versioned ones,
   // and applied again whenever the checksum changes (planner.hpp).
   bool repeatable = false;
@@ -346,6 +359,9 @@ struct plan_step {
   // A repeatable migration applied before whose file has changed since: it
   // runs again and its history row is updated, not inserted.
   bool reapply = false;
+  // Recorded as applied without running (migrator_options::baseline): the
+  // tenant's objects exist already.
+  bool baseline = false;
 };
 
 // What a run would do to one tenant (TenantMigrator::plan_tenant).
@@ -856,6 +872,7 @@ inline std::vector<std::string> parse_depends_list(std::string_view list, std::v
 struct migration_header {
   std::vector<migration_key> depends;
   bool transactional = true;
+  bool placeholders = false;        // `-- placeholders: on` (migrations/placeholders.hpp)
   std::vector<std::string> errors;  // one line each
   bool has_sql = false;             // false when the file holds only comments and blanks
 };
@@ -863,6 +880,7 @@ struct migration_header {
 // Reads the directives in the leading comment block of a migration:
 //   -- depends: products/0001_initial, billing/0002_x   (any number of lines; list rule in grammar.hpp)
 //   -- transaction: off                                  (on | off; default on)
+//   -- placeholders: on                                  (on | off; default off; placeholders.hpp)
 // Other comments are ignored. Directives after the first SQL line are not read.
 inline migration_header parse_migration_header(std::string_view content) {
   migration_header h;
@@ -890,6 +908,11 @@ inline migration_header parse_migration_header(std::string_view content) {
         h.transactional = true;
       else
         h.errors.push_back("bad value '" + std::string(value) + "' for '-- transaction:' (expected on or off)");
+    } else if (key == "placeholders") {
+      if (value == "on" || value == "off")
+        h.placeholders = value == "on";
+      else
+        h.errors.push_back("bad value '" + std::string(value) + "' for '-- placeholders:' (expected on or off)");
     }
   }
   return h;
@@ -907,6 +930,133 @@ inline migration_header parse_migration_header(std::string_view content) {
 #include <tuple>
 #include <vector>
 
+// ---- migrations/placeholders.hpp ----
+// Placeholders: a migration that says `-- placeholders: on` in its header
+// has these replaced, for each tenant, before its script runs:
+//
+//   ${tenant_id}        the tenant's id, as an SQL string literal      'acme'
+//   ${tenant_schema}    a schema tenant's schema, quoted as identifier "acme"
+//   ${tenant_database}  a database tenant's database, quoted likewise  "acme_db"
+//
+//   -- placeholders: on
+//   GRANT USAGE ON SCHEMA ${tenant_schema} TO reporting;
+//
+// Identifiers are quoted by the connection (quote_identifier). A value is
+// checked before it is put in (the id by validate_tenant_id, the names by
+// validate_sql_name), so a hostile-looking id or name is refused, not
+// escaped. The checksum is of the file as written. An unknown or unclosed
+// placeholder is a problem of the set (make_migration_set), before anything
+// runs. Files without the header are run as written: `${` means nothing there.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace tenant_migrator {
+
+inline constexpr std::string_view placeholder_names[] = {"tenant_id", "tenant_schema", "tenant_database"};
+
+namespace detail {
+
+// Calls f(name, begin, end) for each `${name}` of `sql` (begin/end: the
+// placeholder's bounds); returns false, having stopped, at a `${` without its `}`.
+template <class F>
+bool for_each_placeholder(std::string_view sql, F&& f) {
+  std::size_t pos = 0;
+  while ((pos = sql.find("${", pos)) != std::string_view::npos) {
+    auto close = sql.find('}', pos + 2);
+    auto newline = sql.find('\n', pos + 2);
+    if (close == std::string_view::npos || newline < close) return false;
+    f(sql.substr(pos + 2, close - pos - 2), pos, close + 1);
+    pos = close + 1;
+  }
+  return true;
+}
+
+inline bool known_placeholder(std::string_view name) {
+  for (auto known : placeholder_names)
+    if (name == known) return true;
+  return false;
+}
+
+// The problems of one script with placeholders on, one line each.
+inline std::vector<std::string> placeholder_problems(std::string_view sql) {
+  std::vector<std::string> problems;
+  bool closed = for_each_placeholder(sql, [&](std::string_view name, std::size_t, std::size_t) {
+    if (!known_placeholder(name))
+      problems.push_back("unknown placeholder '${" + std::string(name) +
+                         "}' (known: ${tenant_id}, ${tenant_schema}, ${tenant_database})");
+  });
+  if (!closed) problems.push_back("a '${' without its '}' on the same line (placeholders are on)");
+  return problems;
+}
+
+// The value of placeholder `name` for `t`: checked, then quoted. Throws error naming the tenant.
+template <class Connection>
+std::string placeholder_value(std::string_view name, const tenant& t, const Connection& connection) {
+  if (name == "tenant_id") {
+    if (auto why = validate_tenant_id(t.id); !why.empty()) throw error("${tenant_id}: " + why);
+    return "'" + t.id + "'";  // [a-z0-9-] only: nothing to escape
+  }
+  const bool schema = name == "tenant_schema";
+  if ((t.isolation == isolation_kind::schema) != schema)
+    throw error("${" + std::string(name) + "}: tenant '" + t.id + "' uses " + std::string(to_string(t.isolation)) +
+                " isolation");
+  if (auto why = validate_sql_name(t.location, schema ? "schema name" : "database name"); !why.empty())
+    throw error("${" + std::string(name) + "} of tenant '" + t.id + "': " + why);
+  return connection.quote_identifier(t.location);
+}
+
+}  // namespace detail
+
+// Reads `-- placeholders: on` from the headers of m's scripts into
+// m.placeholders / m.down_placeholders, and appends the problems of those
+// scripts (unknown or unclosed placeholders) to `problems`, naming the file.
+inline void read_placeholders(migration& m, std::vector<migration_problem>& problems) {
+  m.placeholders = parse_migration_header(m.sql).placeholders;
+  m.down_placeholders = m.down_sql && parse_migration_header(*m.down_sql).placeholders;
+  if (m.placeholders)
+    for (auto& p : detail::placeholder_problems(m.sql)) problems.push_back({m.file(), std::move(p)});
+  if (m.down_placeholders)
+    for (auto& p : detail::placeholder_problems(*m.down_sql)) problems.push_back({m.down_file(), std::move(p)});
+}
+
+// The script of `m` to run in `way` for `t`: as written, or with its
+// placeholders replaced. Throws error (naming the tenant and the
+// placeholder) when a value is refused.
+template <class Connection>
+std::string script_for(const migration& m, direction way, const tenant& t, const Connection& connection) {
+  const bool forwards = way == direction::forwards;
+  const std::string& sql = forwards ? m.sql : *m.down_sql;
+  if (!(forwards ? m.placeholders : m.down_placeholders)) return sql;
+  std::string out;
+  std::size_t copied = 0;
+  detail::for_each_placeholder(sql, [&](std::string_view name, std::size_t begin, std::size_t end) {
+    out.append(sql, copied, begin - copied);
+    out += detail::placeholder_value(name, t, connection);
+    copied = end;
+  });
+  out.append(sql, copied);
+  return out;
+}
+
+// Throws error, naming the file, for the first step of `steps` whose
+// placeholders `t` has no acceptable value for: checked for a whole plan
+// before any step runs (baseline steps run no SQL).
+template <class Connection>
+void check_placeholder_values(const std::vector<plan_step>& steps, const tenant& t, const Connection& connection) {
+  for (const auto& step : steps) {
+    if (step.baseline) continue;
+    try {
+      (void)script_for(*step.what, step.way, t, connection);
+    } catch (const error& e) {
+      throw error((step.way == direction::forwards ? step.what->file() : step.what->down_file()) + ": " + e.what());
+    }
+  }
+}
+
+}  // namespace tenant_migrator
 
 namespace tenant_migrator {
 
@@ -942,9 +1092,11 @@ inline std::string describe_cycle(const std::vector<migration>& all, const std::
 // every problem (with `problems` found earlier, e.g. while reading files):
 // duplicate versions or two leaves in an app, unknown dependencies, cycles.
 // Each migration's implicit dependency on the previous version of its app is
-// added here. Repeatable migrations go last, by app and name.
+// added here, and its `-- placeholders: on` read (unknown placeholders are
+// problems too: placeholders.hpp). Repeatable migrations go last, by app and name.
 inline migration_set make_migration_set(std::vector<migration> migrations,
                                         std::vector<migration_problem> problems = {}) {
+  for (auto& m : migrations) read_placeholders(m, problems);
   // Repeatable migrations (Flyway's R__) have no version: they take no part
   // in the chain of an app's versions, and come after every versioned one.
   std::vector<migration> repeatables;
@@ -3415,6 +3567,31 @@ inline std::vector<plan_step> make_plan(const migration_set& set, const std::vec
   return steps;
 }
 
+// Throws usage_error when `baseline` names no versioned migration of the set:
+// the same for every tenant, so checked once before anything runs.
+inline void validate_baseline(const migration_set& set, const migration_key& baseline) {
+  const migration* m = set.find(baseline);
+  if (!m) throw usage_error("baseline '" + baseline.str() + "' is not a migration of the set");
+  if (m->repeatable) throw usage_error("baseline '" + baseline.str() + "' is repeatable: it has no version to stand at");
+}
+
+// The plan of a tenant with no history that adopts the set at `baseline`:
+// `baseline` and everything it depends on recorded (steps marked baseline,
+// nothing run), then the steps that bring it to `target` from there.
+inline std::vector<plan_step> make_baseline_plan(const migration_set& set, const migration_key& baseline,
+                                                 const migration_target& target = {}, bool need_down_files = true) {
+  validate_baseline(set, baseline);
+  std::vector<plan_step> steps;
+  std::vector<applied_migration> recorded;
+  for (auto step : make_plan(set, {}, {baseline.app, baseline.name}, false)) {
+    step.baseline = true;
+    recorded.push_back({step.what->key(), step.what->checksum, {}, 0});
+    steps.push_back(step);
+  }
+  for (const auto& step : make_plan(set, recorded, target, need_down_files)) steps.push_back(step);
+  return steps;
+}
+
 }  // namespace tenant_migrator
 // ---- catalog/sql_catalog.hpp ----
 // SqlCatalog: the default tenant registry, a table in the master database
@@ -4478,7 +4655,9 @@ std::map<std::string, std::vector<applied_migration>> read_histories_in_batches(
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <string>
+
 
 namespace tenant_migrator {
 
@@ -4499,6 +4678,12 @@ struct migrator_options {
   // Record (or remove) history rows without running any SQL: for migrations
   // applied by other means.
   bool fake = false;
+  // Adopting the tool on a live fleet: a tenant with no history yet (no
+  // history table, or an empty one) has this migration and everything it
+  // depends on recorded as applied without running (the tenant's objects
+  // exist already), then what follows applied. A tenant with a history is
+  // migrated as usual. Must name a migration of the set (validate_baseline).
+  std::optional<migration_key> baseline{};
 };
 
 }  // namespace tenant_migrator
@@ -4578,7 +4763,7 @@ class step_runner {
     bool by_other_run = false;
     try {
       std::vector<script_statement> statements;
-      if (one_statement_at_a_time(connection, step, statements)) {
+      if (one_statement_at_a_time(connection, t, step, statements)) {
         by_other_run = !run_statements(connection, history_table, step, statements, started, locked);
       } else if (m.transactional || options_.fake) {
         in_transaction(connection, [&] {
@@ -4589,13 +4774,13 @@ class step_runner {
           if (!locked && done_already(connection, history_table, step)) {
             by_other_run = true;
           } else {
-            run_and_record(connection, history_table, step, started);
+            run_and_record(connection, history_table, t, step, started);
             if (int sig = stop_requested(options_))
               throw interrupted_error(fmt::format("{} was rolled back ({})", m.file(), signal_name(sig)));
           }
         });
       } else {
-        run_and_record(connection, history_table, step, started);
+        run_and_record(connection, history_table, t, step, started);
       }
     } catch (const interrupted_error& e) {
       reporter_.on(migration_failed{t, m, e.what(), step.way});
@@ -4627,18 +4812,18 @@ class step_runner {
   // row, because it is `-- transaction: off` or because a statement of it
   // commits implicitly, and the adapter can split it.
   template <class Connection>
-  bool one_statement_at_a_time(Connection& connection, const plan_step& step,
+  bool one_statement_at_a_time(Connection& connection, const tenant& t, const plan_step& step,
                                std::vector<script_statement>& statements) const {
     if constexpr (claims<Adapter, capability::statement_splitting>) {
       const migration& m = *step.what;
       if (options_.fake || (m.transactional && claims<Adapter, capability::transactional_ddl>)) return false;
-      statements = connection.split_script(step.way == direction::forwards ? m.sql : *m.down_sql);
+      statements = connection.split_script(script_for(m, step.way, t, connection));
       if (m.transactional)
         return std::any_of(statements.begin(), statements.end(),
                            [](const script_statement& s) { return s.commits_implicitly; });
       return true;
     } else {
-      (void)connection, (void)step, (void)statements;
+      (void)connection, (void)t, (void)step, (void)statements;
       return false;
     }
   }
@@ -4734,12 +4919,13 @@ class step_runner {
     return is_recorded(connection, history_table, step.what->key()) == (step.way == direction::forwards);
   }
 
-  // The SQL, then the history change: one unit inside the caller's transaction.
+  // The SQL (placeholders replaced: placeholders.hpp), then the history change:
+  // one unit inside the caller's transaction.
   template <class Connection>
-  void run_and_record(Connection& connection, const std::string& history_table, const plan_step& step,
-                      std::chrono::steady_clock::time_point started) {
+  void run_and_record(Connection& connection, const std::string& history_table, const tenant& t,
+                      const plan_step& step, std::chrono::steady_clock::time_point started) {
     const migration& m = *step.what;
-    if (!options_.fake) execute(connection, step.way == direction::forwards ? m.sql : *m.down_sql);
+    if (!options_.fake) execute(connection, script_for(m, step.way, t, connection));
     record(connection, history_table, step, started);
   }
 
@@ -4847,12 +5033,16 @@ class tenant_runner {
       open(t, [&](auto& connection, const tenant_scope& scope) {
         with_tenant_lock<adapter_type>(connection, scope.lock_key, options_.lock_wait, [&](bool locked) {
           ensure_history_table(connection, scope.history_table);
-          auto history = read_history(connection, scope.history_table);
-          if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
+          auto plan = plan_from(set, read_history(connection, scope.history_table), target);
+          if (!options_.fake) check_placeholder_values(plan, t, connection);  // before any step runs
           step_runner<adapter_type, Reporter> steps(reporter_, options_);
-          for (const auto& step : make_plan(set, history, target, !options_.fake)) {
+          // Baseline steps are recorded as --fake ones are: reported as migration_applied with fake set.
+          migrator_options record_only = options_;
+          record_only.fake = true;
+          step_runner<adapter_type, Reporter> baseline_steps(reporter_, record_only);
+          for (const auto& step : plan) {
             if (stop_requested(options_)) throw interrupted_error("stopped before " + step.what->file());
-            steps.apply(connection, scope.history_table, t, step, result, locked);
+            (step.baseline ? baseline_steps : steps).apply(connection, scope.history_table, t, step, result, locked);
           }
         });
       });
@@ -4895,10 +5085,13 @@ class tenant_runner {
     return plan;
   }
 
-  // The plan for a tenant whose history is known (read in a batch, or just now).
+  // The plan for a tenant whose history is known (read in a batch, or just
+  // now); with migrator_options::baseline and no history yet, a baseline plan.
   std::vector<plan_step> plan_from(const migration_set& set, const std::vector<applied_migration>& history,
                                    const migration_target& target) const {
     if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
+    if (options_.baseline && history.empty())
+      return make_baseline_plan(set, *options_.baseline, target, !options_.fake);
     return make_plan(set, history, target, !options_.fake);
   }
 
@@ -5041,6 +5234,7 @@ class TenantMigrator {
   // usage_error (before anything runs) when the target names no app or migration.
   run_summary run(const std::vector<tenant>& tenants, const migration_set& set, const migration_target& target = {}) {
     validate_target(set, target);
+    if (options_.baseline) validate_baseline(set, *options_.baseline);
     auto started = std::chrono::steady_clock::now();
     reporter_.on(run_started{tenants.size(), set.size()});
     auto known = detail::read_histories_in_batches<IsolationStrategy>(connections_, tenants, options_.master_location);

@@ -19,3 +19,17 @@ expect_no_output() {
 # check NAME EXPECTED ACTUAL
 check() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$3', expected '$2'"; fi; }
 finish() { echo "$failures failure(s)"; [ "$failures" = 0 ]; }
+# PostgreSQL (TENANT_MIGRATOR_TEST_PG): pg_scratch PREFIX creates a new
+# database on that server and sets $server and $db; pg_drop_scratch drops it
+# and every database named after it (tenant databases "${db}_...").
+pg_scratch() {
+  server=${TENANT_MIGRATOR_TEST_PG%/*}
+  db="$1_$$_$RANDOM"
+  psql -q "$TENANT_MIGRATOR_TEST_PG" -c "CREATE DATABASE $db"
+}
+pg_drop_scratch() {
+  local d
+  for d in $(psql -tA "$TENANT_MIGRATOR_TEST_PG" -c "SELECT datname FROM pg_database WHERE datname LIKE '${db}%'"); do
+    psql -q "$TENANT_MIGRATOR_TEST_PG" -c "DROP DATABASE IF EXISTS \"$d\" WITH (FORCE)" >/dev/null
+  done
+}

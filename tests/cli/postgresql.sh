@@ -11,17 +11,9 @@ source "$here/lib.sh"
 if [ -z "${TENANT_MIGRATOR_TEST_PG:-}" ]; then
   echo "TENANT_MIGRATOR_TEST_PG is not set: run the tests through scripts/test.sh"; exit 1
 fi
-server=${TENANT_MIGRATOR_TEST_PG%/*}
-db="tm_cli_$$_$RANDOM"
+pg_scratch tm_cli || exit 1
 master="$server/$db"
-psql -q "$TENANT_MIGRATOR_TEST_PG" -c "CREATE DATABASE $db" || exit 1
-cleanup() {
-  for d in $(psql -tA "$TENANT_MIGRATOR_TEST_PG" -c "SELECT datname FROM pg_database WHERE datname LIKE '${db}%'"); do
-    psql -q "$TENANT_MIGRATOR_TEST_PG" -c "DROP DATABASE IF EXISTS \"$d\" WITH (FORCE)" >/dev/null
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'pg_drop_scratch; rm -rf "$work"' EXIT
 export TENANT_MIGRATOR_MASTER="$master" TENANT_MIGRATOR_MIGRATIONS="$work/migrations"
 export PGOPTIONS="-c client_min_messages=warning"
 sql() { psql -tAq "$master" -c "$1"; }

@@ -12,21 +12,35 @@
 
 namespace manage {
 
-// --master, and --migrations for the commands that read the migration set.
+// --master, and --migrations (with its layout) for the commands that read
+// the migration set; --shared-schema for those that reach tenants to read or
+// run migrations.
 struct source_options {
   std::string master, migrations;
+  std::string migrations_format;  // empty: detected
+  std::string app;                // another tool's folder: its app name (default: the folder's name)
+  std::vector<std::string> shared_schemas;
 
   void declare_master(CLI::App& c) {
     c.add_option("--master", master, "Master database: sqlite:PATH, postgresql://... or key=value conninfo")
         ->envname("TENANT_MIGRATOR_MASTER");
   }
   void declare_migrations(CLI::App& c) {
-    c.add_option("--migrations", migrations, "Migrations folder: <dir>/<app>/NNNN_slug.sql")
+    c.add_option("--migrations", migrations,
+                 "Migrations folder: <dir>/<app>/NNNN_slug.sql, or another tool's (see --migrations-format)")
         ->envname("TENANT_MIGRATOR_MIGRATIONS");
+    c.add_option("--migrations-format", migrations_format,
+                 "The folder's layout: tenant-migrator, golang-migrate, flyway, dbmate or pop (default: detected)")
+        ->check(CLI::IsMember({"tenant-migrator", "golang-migrate", "flyway", "dbmate", "pop"}));
+    c.add_option("--app", app, "The app name of another tool's folder (default: the folder's name)");
   }
   void declare(CLI::App& c) {
     declare_master(c);
     declare_migrations(c);
+    c.add_option("--shared-schema", shared_schemas,
+                 "PostgreSQL: put this schema after each schema tenant's own on the search path, e.g. public where "
+                 "extensions live (repeatable)")
+        ->allow_extra_args(false);
   }
 };
 
@@ -80,10 +94,11 @@ struct timeout_options {
   static std::chrono::milliseconds ms(const std::string& v) { return *parse_duration(v); }
 };
 
-// app_label, migration_name, --plan, --fake.
+// app_label, migration_name, --plan, --fake, --baseline.
 struct target_options {
   std::string app_label, migration_name;
   bool plan = false, fake = false;
+  std::string baseline;  // APP/NAME
 
   void declare(CLI::App& c) {
     c.add_option("app_label", app_label, "Only this app (and what its migrations depend on)");
@@ -91,6 +106,9 @@ struct target_options {
                  "Move the app to exactly this migration (backwards too); 'zero' unapplies the app");
     c.add_flag("--plan", plan, "Print what would run, in order, and run nothing");
     c.add_flag("--fake", fake, "Record (or remove) history rows without running any SQL");
+    c.add_option("--baseline", baseline,
+                 "APP/NAME: a tenant with no history yet gets this migration and what it depends on recorded as "
+                 "applied, without running them (its tables exist already); then what follows is applied");
   }
 };
 

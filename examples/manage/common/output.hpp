@@ -57,7 +57,8 @@ inline void print_plan(const run_output_options& o, const tmig::tenant_plan& pla
     for (const auto& step : plan.steps)
       tmig::write_log_line(std::cout, "INFO", "plan_step",
                            tenant + " migration=" + tmig::detail::logfmt_value(step.what->file()) + " direction=" +
-                               (step.way == tmig::direction::forwards ? "forwards" : "backwards"));
+                               (step.way == tmig::direction::forwards ? "forwards" : "backwards") +
+                               (step.baseline ? " baseline=true" : ""));
     return;
   }
   if (!first) std::cout << '\n';
@@ -67,7 +68,10 @@ inline void print_plan(const run_output_options& o, const tmig::tenant_plan& pla
   else if (plan.steps.empty())
     std::cout << "  No planned operations.\n";
   for (const auto& step : plan.steps)
-    std::cout << (step.way == tmig::direction::forwards ? "  Apply " : "  Unapply ") << step.what->file() << '\n';
+    std::cout << (step.baseline                              ? "  Baseline "
+                  : step.way == tmig::direction::forwards ? "  Apply "
+                                                            : "  Unapply ")
+              << step.what->file() << (step.baseline ? " (recorded as applied, not run)" : "") << '\n';
 }
 
 }  // namespace manage

@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -27,7 +28,7 @@ inline int exit_of(const tmig::run_summary& s) {
 // migration set loaded and the target checked against it, before anything runs.
 template <class F>
 int with_run_sources(const source_options& source, const target_options& target, F&& f) {
-  return with_master(source.master, [&](auto adapter, const std::string& master) {
+  return with_sources(source, [&](auto adapter, const std::string& master) {
     auto set = load_set(source);
     auto to = target_of(target, set);
     auto catalog = open_catalog(adapter, master);
@@ -44,13 +45,20 @@ struct run_request {
   const timeout_options& timeouts;
   bool fake = false;
   bool progress = false;  // the live line on standard error
+  std::optional<tmig::migration_key> baseline{};  // --baseline
 };
+
+inline tmig::migrator_options migrator_options_of(const run_request& r) {
+  auto options = migrator_options_of(r.master, r.timeouts, r.fake);
+  options.baseline = r.baseline;
+  return options;
+}
 
 // --plan: each tenant's plan, in order. Exit 1 when a tenant cannot be planned.
 template <class Adapter>
 int plan_tenants(Adapter& adapter, const std::vector<tmig::tenant>& tenants, const run_request& r) {
   migrator<fresh_connections<Adapter>> m(fresh_connections<Adapter>(adapter), {},
-                                          migrator_options_of(r.master, r.timeouts, r.fake));
+                                          migrator_options_of(r));
   int status = code(exit_status::ok);
   // Histories read in batches where the isolation strategy can (schema tenants:
   // one connection per server), as a run's fast path does.
@@ -75,7 +83,7 @@ tmig::run_summary run_tenants(Policy policy, Catalog& catalog, const std::vector
   with_reporter(r.output, [&](auto output) {
     auto reporter = tmig::combine_reporters(std::move(output), tmig::ProgressReporter(std::cerr, r.progress));
     migrator<Policy, decltype(reporter)> m(std::move(policy), std::move(reporter),
-                                           migrator_options_of(r.master, r.timeouts, r.fake));
+                                           migrator_options_of(r));
     after_start("the run could not go on", [&] {
       summary = m.run(tenants, r.set, r.target);
       tmig::mark_complete(catalog, tenants, summary);

@@ -85,6 +85,7 @@ inline std::vector<std::string> parse_depends_list(std::string_view list, std::v
 struct migration_header {
   std::vector<migration_key> depends;
   bool transactional = true;
+  bool placeholders = false;        // `-- placeholders: on` (migrations/placeholders.hpp)
   std::vector<std::string> errors;  // one line each
   bool has_sql = false;             // false when the file holds only comments and blanks
 };
@@ -92,6 +93,7 @@ struct migration_header {
 // Reads the directives in the leading comment block of a migration:
 //   -- depends: products/0001_initial, billing/0002_x   (any number of lines; list rule in grammar.hpp)
 //   -- transaction: off                                  (on | off; default on)
+//   -- placeholders: on                                  (on | off; default off; placeholders.hpp)
 // Other comments are ignored. Directives after the first SQL line are not read.
 inline migration_header parse_migration_header(std::string_view content) {
   migration_header h;
@@ -119,6 +121,11 @@ inline migration_header parse_migration_header(std::string_view content) {
         h.transactional = true;
       else
         h.errors.push_back("bad value '" + std::string(value) + "' for '-- transaction:' (expected on or off)");
+    } else if (key == "placeholders") {
+      if (value == "on" || value == "off")
+        h.placeholders = value == "on";
+      else
+        h.errors.push_back("bad value '" + std::string(value) + "' for '-- placeholders:' (expected on or off)");
     }
   }
   return h;

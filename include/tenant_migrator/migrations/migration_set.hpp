@@ -11,6 +11,7 @@
 
 #include "../errors.hpp"
 #include "../model/migration.hpp"
+#include "placeholders.hpp"
 
 namespace tenant_migrator {
 
@@ -46,9 +47,11 @@ inline std::string describe_cycle(const std::vector<migration>& all, const std::
 // every problem (with `problems` found earlier, e.g. while reading files):
 // duplicate versions or two leaves in an app, unknown dependencies, cycles.
 // Each migration's implicit dependency on the previous version of its app is
-// added here. Repeatable migrations go last, by app and name.
+// added here, and its `-- placeholders: on` read (unknown placeholders are
+// problems too: placeholders.hpp). Repeatable migrations go last, by app and name.
 inline migration_set make_migration_set(std::vector<migration> migrations,
                                         std::vector<migration_problem> problems = {}) {
+  for (auto& m : migrations) read_placeholders(m, problems);
   // Repeatable migrations (Flyway's R__) have no version: they take no part
   // in the chain of an app's versions, and come after every versioned one.
   std::vector<migration> repeatables;

@@ -3,7 +3,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <string>
+
+#include "../model/migration.hpp"
 
 namespace tenant_migrator {
 
@@ -24,6 +27,12 @@ struct migrator_options {
   // Record (or remove) history rows without running any SQL: for migrations
   // applied by other means.
   bool fake = false;
+  // Adopting the tool on a live fleet: a tenant with no history yet (no
+  // history table, or an empty one) has this migration and everything it
+  // depends on recorded as applied without running (the tenant's objects
+  // exist already), then what follows applied. A tenant with a history is
+  // migrated as usual. Must name a migration of the set (validate_baseline).
+  std::optional<migration_key> baseline{};
 };
 
 }  // namespace tenant_migrator

@@ -19,6 +19,7 @@
 #include "../errors.hpp"
 #include "../history_store.hpp"
 #include "../interrupt.hpp"
+#include "../migrations/placeholders.hpp"
 #include "../model/plan.hpp"
 #include "../model/results.hpp"
 #include "../model/script_statement.hpp"
@@ -71,7 +72,7 @@ class step_runner {
     bool by_other_run = false;
     try {
       std::vector<script_statement> statements;
-      if (one_statement_at_a_time(connection, step, statements)) {
+      if (one_statement_at_a_time(connection, t, step, statements)) {
         by_other_run = !run_statements(connection, history_table, step, statements, started, locked);
       } else if (m.transactional || options_.fake) {
         in_transaction(connection, [&] {
@@ -82,13 +83,13 @@ class step_runner {
           if (!locked && done_already(connection, history_table, step)) {
             by_other_run = true;
           } else {
-            run_and_record(connection, history_table, step, started);
+            run_and_record(connection, history_table, t, step, started);
             if (int sig = stop_requested(options_))
               throw interrupted_error(fmt::format("{} was rolled back ({})", m.file(), signal_name(sig)));
           }
         });
       } else {
-        run_and_record(connection, history_table, step, started);
+        run_and_record(connection, history_table, t, step, started);
       }
     } catch (const interrupted_error& e) {
       reporter_.on(migration_failed{t, m, e.what(), step.way});
@@ -120,18 +121,18 @@ class step_runner {
   // row, because it is `-- transaction: off` or because a statement of it
   // commits implicitly, and the adapter can split it.
   template <class Connection>
-  bool one_statement_at_a_time(Connection& connection, const plan_step& step,
+  bool one_statement_at_a_time(Connection& connection, const tenant& t, const plan_step& step,
                                std::vector<script_statement>& statements) const {
     if constexpr (claims<Adapter, capability::statement_splitting>) {
       const migration& m = *step.what;
       if (options_.fake || (m.transactional && claims<Adapter, capability::transactional_ddl>)) return false;
-      statements = connection.split_script(step.way == direction::forwards ? m.sql : *m.down_sql);
+      statements = connection.split_script(script_for(m, step.way, t, connection));
       if (m.transactional)
         return std::any_of(statements.begin(), statements.end(),
                            [](const script_statement& s) { return s.commits_implicitly; });
       return true;
     } else {
-      (void)connection, (void)step, (void)statements;
+      (void)connection, (void)t, (void)step, (void)statements;
       return false;
     }
   }
@@ -227,12 +228,13 @@ class step_runner {
     return is_recorded(connection, history_table, step.what->key()) == (step.way == direction::forwards);
   }
 
-  // The SQL, then the history change: one unit inside the caller's transaction.
+  // The SQL (placeholders replaced: placeholders.hpp), then the history change:
+  // one unit inside the caller's transaction.
   template <class Connection>
-  void run_and_record(Connection& connection, const std::string& history_table, const plan_step& step,
-                      std::chrono::steady_clock::time_point started) {
+  void run_and_record(Connection& connection, const std::string& history_table, const tenant& t,
+                      const plan_step& step, std::chrono::steady_clock::time_point started) {
     const migration& m = *step.what;
-    if (!options_.fake) execute(connection, step.way == direction::forwards ? m.sql : *m.down_sql);
+    if (!options_.fake) execute(connection, script_for(m, step.way, t, connection));
     record(connection, history_table, step, started);
   }
 

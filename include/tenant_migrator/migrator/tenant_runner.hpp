@@ -16,6 +16,7 @@
 #include "../concepts/isolation_strategy.hpp"
 #include "../errors.hpp"
 #include "../history_store.hpp"
+#include "../migrations/placeholders.hpp"
 #include "../model/migration.hpp"
 #include "../model/plan.hpp"
 #include "../model/results.hpp"
@@ -48,12 +49,16 @@ class tenant_runner {
       open(t, [&](auto& connection, const tenant_scope& scope) {
         with_tenant_lock<adapter_type>(connection, scope.lock_key, options_.lock_wait, [&](bool locked) {
           ensure_history_table(connection, scope.history_table);
-          auto history = read_history(connection, scope.history_table);
-          if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
+          auto plan = plan_from(set, read_history(connection, scope.history_table), target);
+          if (!options_.fake) check_placeholder_values(plan, t, connection);  // before any step runs
           step_runner<adapter_type, Reporter> steps(reporter_, options_);
-          for (const auto& step : make_plan(set, history, target, !options_.fake)) {
+          // Baseline steps are recorded as --fake ones are: reported as migration_applied with fake set.
+          migrator_options record_only = options_;
+          record_only.fake = true;
+          step_runner<adapter_type, Reporter> baseline_steps(reporter_, record_only);
+          for (const auto& step : plan) {
             if (stop_requested(options_)) throw interrupted_error("stopped before " + step.what->file());
-            steps.apply(connection, scope.history_table, t, step, result, locked);
+            (step.baseline ? baseline_steps : steps).apply(connection, scope.history_table, t, step, result, locked);
           }
         });
       });
@@ -96,10 +101,13 @@ class tenant_runner {
     return plan;
   }
 
-  // The plan for a tenant whose history is known (read in a batch, or just now).
+  // The plan for a tenant whose history is known (read in a batch, or just
+  // now); with migrator_options::baseline and no history yet, a baseline plan.
   std::vector<plan_step> plan_from(const migration_set& set, const std::vector<applied_migration>& history,
                                    const migration_target& target) const {
     if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
+    if (options_.baseline && history.empty())
+      return make_baseline_plan(set, *options_.baseline, target, !options_.fake);
     return make_plan(set, history, target, !options_.fake);
   }
 

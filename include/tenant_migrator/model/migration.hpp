@@ -55,6 +55,11 @@ struct migration {
   std::optional<std::string> down_sql;  // from 0001_initial.down.sql, if present
   std::vector<migration_key> depends;   // explicit `-- depends:` plus the previous number in the app
   bool transactional = true;            // false with `-- transaction: off`
+  // `-- placeholders: on` in the forward / the down script: ${tenant_id} and
+  // the like are replaced before it runs (migrations/placeholders.hpp).
+  // Set by make_migration_set from the scripts' headers.
+  bool placeholders = false;
+  bool down_placeholders = false;
   // Flyway's R__ migrations: no version, applied after the versioned ones,
   // and applied again whenever the checksum changes (planner.hpp).
   bool repeatable = false;

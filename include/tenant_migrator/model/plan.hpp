@@ -29,6 +29,9 @@ struct plan_step {
   // A repeatable migration applied before whose file has changed since: it
   // runs again and its history row is updated, not inserted.
   bool reapply = false;
+  // Recorded as applied without running (migrator_options::baseline): the
+  // tenant's objects exist already.
+  bool baseline = false;
 };
 
 // What a run would do to one tenant (TenantMigrator::plan_tenant).

@@ -92,4 +92,12 @@ inline std::string validate_sql_name(std::string_view name, std::string_view wha
   return {};
 }
 
+// Empty when `name` may be a shared schema (one put after each tenant's own
+// on the search path, PostgreSQL's postgresql_options::shared_schemas): public,
+// or a name validate_sql_name accepts. Else why not, naming it.
+inline std::string validate_shared_schema(std::string_view name) {
+  if (name == "public") return {};
+  return validate_sql_name(name, "shared schema name");
+}
+
 }  // namespace tenant_migrator

@@ -13,12 +13,15 @@
 
 namespace tenant_migrator {
 
-// {"event": "tenant_plan", "time", "tenant", "steps": [{"migration", "direction"}], "error" (null when planned)}
+// {"event": "tenant_plan", "time", "tenant", "steps": [{"migration", "direction", "baseline" (only when true)}],
+//  "error" (null when planned)}
 inline json tenant_plan_to_json(const tenant_plan& plan) {
   json steps = json::array();
-  for (const auto& s : plan.steps)
-    steps.push_back({{"migration", s.what->file()},
-                     {"direction", s.way == direction::forwards ? "forwards" : "backwards"}});
+  for (const auto& s : plan.steps) {
+    json step = {{"migration", s.what->file()}, {"direction", s.way == direction::forwards ? "forwards" : "backwards"}};
+    if (s.baseline) step["baseline"] = true;  // recorded as applied, not run (migrator_options::baseline)
+    steps.push_back(std::move(step));
+  }
   return {{"event", "tenant_plan"},
           {"time", detail::iso8601_now()},
           {"tenant", plan.tenant_id},

@@ -508,6 +508,11 @@ struct postgresql_options {
   // public. Unqualified CREATEs still go to the tenant's schema. Off: a
   // tenant's migrations see nothing but its own schema (and pg_catalog).
   bool include_public_in_search_path = false;
+  // The same, for any schemas: `search_path TO <tenant>, <shared>...`, in
+  // this order (then public, if include_public_in_search_path and not listed).
+  // Each must pass validate_shared_schema (public, or a validate_sql_name
+  // name); PostgresqlAdapter's constructor throws usage_error otherwise.
+  std::vector<std::string> shared_schemas{};
 };
 
 namespace detail::pg {
@@ -525,6 +530,21 @@ inline std::uint64_t fnv1a(std::string_view s) noexcept {
     h *= 1099511628211ull;
   }
   return h;
+}
+
+// What follows a tenant's schema on its search path: `, "extensions", public`
+// (postgresql_options). Throws usage_error naming a bad shared schema.
+inline std::string shared_search_path(const postgresql_options& options) {
+  std::vector<std::string> names;
+  for (const auto& name : options.shared_schemas) {
+    if (auto why = validate_shared_schema(name); !why.empty()) throw usage_error(why);
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  if (options.include_public_in_search_path && std::find(names.begin(), names.end(), "public") == names.end())
+    names.push_back("public");
+  std::string out;
+  for (const auto& name : names) out += ", " + detail::quote_sql_identifier(name);
+  return out;
 }
 
 }  // namespace detail::pg
@@ -648,10 +668,10 @@ class PostgresqlConnection {
   std::string quote_identifier(std::string_view name) const { return detail::quote_sql_identifier(name); }
 
   // Schemas (SchemaCapableAdapter). use_schema makes `schema` the first (by
-  // default the only) schema unqualified names resolve to.
+  // default the only) schema unqualified names resolve to; the shared
+  // schemas of postgresql_options follow it.
   void use_schema(std::string_view schema) {
-    execute_script("SET search_path TO " + quote_identifier(schema) +
-                   (options_.include_public_in_search_path ? ", public" : ""));
+    execute_script("SET search_path TO " + quote_identifier(schema) + detail::pg::shared_search_path(options_));
   }
   bool schema_exists(std::string_view schema) {
     return !query(detail::pg::schema_exists_query, {std::string(schema)}).empty();
@@ -784,7 +804,9 @@ class PostgresqlAdapter {
   // drop_database and database_exists connect to (the master's). Empty: libpq's
   // defaults (PGHOST, PGDATABASE, ...).
   explicit PostgresqlAdapter(std::string maintenance_location = {}, postgresql_options options = {})
-      : maintenance_(std::move(maintenance_location)), options_(options) {}
+      : maintenance_(std::move(maintenance_location)), options_(std::move(options)) {
+    (void)detail::pg::shared_search_path(options_);  // a bad shared schema name: refused here, before any connection
+  }
 
   const postgresql_options& options() const noexcept { return options_; }
 

@@ -35,7 +35,9 @@ class PostgresqlAdapter {
   // drop_database and database_exists connect to (the master's). Empty: libpq's
   // defaults (PGHOST, PGDATABASE, ...).
   explicit PostgresqlAdapter(std::string maintenance_location = {}, postgresql_options options = {})
-      : maintenance_(std::move(maintenance_location)), options_(options) {}
+      : maintenance_(std::move(maintenance_location)), options_(std::move(options)) {
+    (void)detail::pg::shared_search_path(options_);  // a bad shared schema name: refused here, before any connection
+  }
 
   const postgresql_options& options() const noexcept { return options_; }
 
