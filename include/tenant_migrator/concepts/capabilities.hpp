@@ -62,6 +62,13 @@ struct schema_provisioning {};
 // adapter.server_of(location) -> std::string: which server a location is on,
 // so connection reuse can hold one connection per server, not per database.
 struct server_identity {};
+// Adapter `static constexpr std::size_t history_batch_size` and
+// `std::string database_of(std::string_view location) const` (the database a
+// tenant's location names): one connection reads tables of the other
+// databases on its server by qualified name (`db`.`table`). Needs
+// `server_identity` and `database_provisioning`. Enables the up-to-date fast
+// path for database tenants (DatabasePerTenant), one connection per server.
+struct cross_database_reads {};
 }  // namespace capability
 
 // The capabilities an adapter claims: `using capabilities = capability_list<...>;`
@@ -140,6 +147,12 @@ concept adapter_names_servers = requires(const A& adapter, std::string_view loca
   { adapter.server_of(location) } -> std::convertible_to<std::string>;
 };
 
+template <class A>
+concept adapter_reads_across_databases =
+    adapter_sizes_history_batches<A> && requires(const A& adapter, std::string_view location) {
+      { adapter.database_of(location) } -> std::convertible_to<std::string>;
+    };
+
 }  // namespace requirement
 
 // Each claimed capability, checked: a static_assert names the missing member.
@@ -200,6 +213,15 @@ constexpr void check_claim(capability::server_identity) {
   static_assert(requirement::adapter_names_servers<A>,
                 "capability::server_identity claimed, but the adapter lacks `std::string server_of(std::string_view "
                 "location) const`");
+}
+template <class A>
+constexpr void check_claim(capability::cross_database_reads) {
+  static_assert(requirement::adapter_reads_across_databases<A>,
+                "capability::cross_database_reads claimed, but the adapter lacks `static constexpr std::size_t "
+                "history_batch_size` or `std::string database_of(std::string_view location) const`");
+  static_assert(claims<A, capability::server_identity> && claims<A, capability::database_provisioning>,
+                "capability::cross_database_reads claimed without capability::server_identity and "
+                "capability::database_provisioning");
 }
 template <class A, class Unknown>
 constexpr void check_claim(Unknown) {
