@@ -8,11 +8,11 @@
 set -uo pipefail
 manage=$1
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d)
-source "$here/lib.sh"
 if [ -z "${TENANT_MIGRATOR_TEST_MARIADB:-}" ]; then
   echo "skipped: TENANT_MIGRATOR_TEST_MARIADB is not set (scripts/test.sh starts a server and sets it)"; exit 77
 fi
+work=$(mktemp -d)
+source "$here/lib.sh"
 
 # --- setup: a master database and a user of our own, with a password -----------
 # The admin URL is mariadb://root@HOST:PORT/ (scripts/mariadb-cluster.sh).
@@ -98,6 +98,12 @@ expect_output "location shown" "${db}_globex"
 "$manage" showtenants --format json >"$work/tenants.json"; check "showtenants json" 0 $?
 validate showtenants "$work/tenants.json"
 check "two tenants" 2 "$(jq length "$work/tenants.json")"
+# A tenant on a server of its own: its location is shown with the password masked.
+sql "INSERT INTO tenant_migrator_tenants VALUES ('remote', 'Remote', 'database', 'mariadb://$user:$secret@127.0.0.1:1/remote', 'disabled', '2026-01-01T00:00:00Z')"
+expect_status "showtenants, a location with a password" 0 "$manage" showtenants --format csv
+keep
+expect_output "masked" "remote,Remote,database,mariadb://$user:****@127.0.0.1:1/remote,disabled"
+sql "DELETE FROM tenant_migrator_tenants WHERE tenant_id = 'remote'"
 
 # --- showmigrations: table and JSON ------------------------------------------------
 expect_status "showmigrations" 0 "$manage" showmigrations --tenant-id=acme
