@@ -3619,7 +3619,7 @@ void mark_complete(C& catalog, const std::vector<tenant>& tenants, const run_sum
 
 namespace tenant_migrator {
 
-// Each tenant has its own database: SQLite file, PostgreSQL database.
+// Each tenant has its own database: SQLite file, PostgreSQL or MariaDB database.
 struct DatabasePerTenant {
   static constexpr bool needs_schemas = false;
 

@@ -17,7 +17,7 @@
 
 namespace tenant_migrator {
 
-// Each tenant has its own database: SQLite file, PostgreSQL database.
+// Each tenant has its own database: SQLite file, PostgreSQL or MariaDB database.
 struct DatabasePerTenant {
   static constexpr bool needs_schemas = false;
 
