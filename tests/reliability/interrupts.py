@@ -101,7 +101,7 @@ def main():
     ap.add_argument("--rows", type=int, default=0)
     a = ap.parse_args()
     common.skip_without_mariadb(a.backend)
-    rows = a.rows or {"sqlite": 150000, "postgresql": 50000, "mariadb": 100000}[a.backend]
+    rows = a.rows or {"sqlite": 150000, "postgresql": 50000, "mariadb": 60000}[a.backend]
     env = common.make_env(a.backend, a.manage, 3, rows, prefix="tm_rel_intr")
     out_path = os.path.join(tempfile.mkdtemp(prefix="tm_rel_intr_out_"), "run.out")
     problems = []
