@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <functional>
+
+#include <fmt/format.h>
 #include <map>
 #include <random>
 #include <sstream>
@@ -20,6 +22,7 @@
 #include <tenant_migrator/adapters/mariadb.hpp>
 
 #include <tenant_migrator/testing/adapter_conformance.hpp>
+#include "support/counting_policy.hpp"
 #include "support/files.hpp"
 #include "support/scratch_database.hpp"
 
@@ -324,13 +327,15 @@ struct installation {
   MariadbConnection open(const std::string& id) {
     return adapter.connect(adapter.tenant_database_location(master.location, master.name + "_" + id));
   }
-  run_summary run(const std::function<void(migrator_options&)>& configure = {}) {
+  template <class Policy = FreshConnectionPerTenant<MariadbAdapter>>
+  run_summary run(const std::function<void(migrator_options&)>& configure = {}, Policy* used = nullptr) {
     SqlCatalog catalog(open_master());
     migrator_options options{master.location};
     if (configure) configure(options);
-    TenantMigrator<DatabasePerTenant, FreshConnectionPerTenant<MariadbAdapter>, NullReporter> migrator(
-        FreshConnectionPerTenant<MariadbAdapter>(adapter), NullReporter{}, options);
-    return migrator.migrate_all(catalog, load_migration_directory(dir / "migrations"));
+    TenantMigrator<DatabasePerTenant, Policy, NullReporter> migrator(Policy(adapter), NullReporter{}, options);
+    auto summary = migrator.migrate_all(catalog, load_migration_directory(dir / "migrations"));
+    if (used) *used = std::move(migrator.connections());
+    return summary;
   }
   std::vector<std::string> history(const std::string& id) {
     auto c = open(id);
@@ -456,4 +461,90 @@ TEST_CASE("Ctrl-C during a long statement: KILL QUERY stops it at once, the migr
   CHECK(s.tenants[0].outcome == tenant_outcome::interrupted);
   CHECK(s.tenants[0].error == "users/0003_slow.sql was rolled back (SIGINT)");
   CHECK(inst.history("acme") == all_applied);
+}
+
+TEST_CASE("a signal whose KILL QUERY found nothing running stops the migration before its next statement") {
+  installation inst;
+  inst.add_database("acme");
+  write_file(inst.dir / "migrations/users/0003_slow.sql",
+             "CREATE TABLE slow_a (id INT);\nSELECT SLEEP(2);\nCREATE TABLE slow_b (id INT);\n");
+  std::atomic<int> stop{0};
+  // The signal lands while statement 2 runs, but its KILL QUERY is lost (as
+  // when it arrives between two statements): statement 3 must not start.
+  std::thread handler([&] {
+    std::this_thread::sleep_for(700ms);
+    stop = 2;
+  });
+  auto s = inst.run([&](migrator_options& o) { o.stop_signal = &stop; });
+  handler.join();
+  REQUIRE(s.tenants.size() == 1);
+  CHECK(s.tenants[0].outcome == tenant_outcome::interrupted);
+  CHECK(s.tenants[0].error ==
+        "users/0003_slow.sql: stopped before statement 3 of 3 (SIGINT); statements 1\u20132 are applied");
+  auto acme = inst.open("acme");
+  CHECK(table_exists(acme, "slow_a"));
+  CHECK_FALSE(table_exists(acme, "slow_b"));
+  CHECK(single(acme, "SELECT statements_done FROM tenant_migrator_history_progress") == "2");
+  CHECK(inst.history("acme").back() == "users/0002_alter_user_email");
+}
+
+using test_support::CountingPolicy;
+static_assert(BatchHistoryReader<DatabasePerTenant, MariadbAdapter>);
+static_assert(BatchHistoryReader<PerTenantIsolation, MariadbAdapter>);
+
+TEST_CASE("fast path: twenty up-to-date database tenants are read with one connection, not one each") {
+  installation inst;
+  const int n = 20;
+  for (int i = 0; i < n; ++i) inst.add_database(fmt::format("t{:02}", i), i % 4 == 3);  // some by full location
+  using Policy = CountingPolicy<FreshConnectionPerTenant<MariadbAdapter>>;
+  Policy first;
+  REQUIRE(inst.run<Policy>({}, &first).all_succeeded());
+  CHECK(*first.calls == n + 1);  // nothing recorded yet: the batch read, then every tenant
+
+  Policy second;
+  auto s = inst.run<Policy>({}, &second);
+  CHECK(s.all_succeeded());
+  REQUIRE(s.tenants.size() == n);
+  for (const auto& r : s.tenants) CHECK(r.outcome == tenant_outcome::up_to_date);
+  CHECK(*second.calls == 1);
+
+  // A tenant whose history no longer fits takes the normal path and fails there;
+  // one whose database was dropped too; the others are read in the batch.
+  inst.open("t03").query("UPDATE tenant_migrator_history SET checksum = 'x' WHERE name = '0001_initial' AND app = 'users'",
+                         {});
+  inst.adapter.drop_database(inst.master.name + "_t05");
+  Policy third;
+  auto s3 = inst.run<Policy>({}, &third);
+  CHECK(*third.calls == 3);
+  std::map<std::string, tenant_result> results;
+  for (const auto& r : s3.tenants) results[r.tenant_id] = r;
+  CHECK(results["t03"].outcome == tenant_outcome::failed);
+  CHECK(results["t05"].outcome == tenant_outcome::failed);
+  CHECK(results["t04"].outcome == tenant_outcome::up_to_date);
+  inst.adapter.create_database(inst.master.name + "_t05");
+
+  // Plans and states: one connection each for the whole set.
+  write_file(inst.dir / "migrations/users/0003_more.sql", "CREATE TABLE more (id INTEGER);\n");
+  Policy counting(inst.adapter);
+  auto calls = counting.calls;
+  TenantMigrator<DatabasePerTenant, Policy, NullReporter> migrator(std::move(counting), {},
+                                                                   migrator_options{inst.master.location});
+  SqlCatalog catalog(inst.open_master());
+  auto tenants = select_tenants(catalog);
+  REQUIRE(tenants.size() == n);
+  auto set = load_migration_directory(inst.dir / "migrations");
+  auto plans = migrator.plan_tenants(tenants, set);
+  CHECK(*calls == 1 + 1);  // the batch (t03's changed checksum is seen in it), then t05 (no history table)
+  for (const auto& p : plans)
+    if (p.tenant_id == "t03") {
+      CHECK(p.error.find("users/0001_initial") != std::string::npos);
+    } else if (p.tenant_id != "t05") {
+      CHECK(p.error.empty());
+      REQUIRE(p.steps.size() == 1);
+      CHECK(p.steps[0].what->key().str() == "users/0003_more");
+    }
+  auto states = migrator.inspect_tenants(tenants, set);
+  CHECK(*calls == 2 + 2);
+  for (const auto& st : states)
+    if (st.tenant_id == "t07") CHECK(st.pending() == 1);
 }

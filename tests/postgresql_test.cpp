@@ -23,6 +23,7 @@
 #include <tenant_migrator/adapters/postgresql.hpp>
 
 #include <tenant_migrator/testing/adapter_conformance.hpp>
+#include "support/counting_policy.hpp"
 #include "support/files.hpp"
 #include "support/scratch_database.hpp"
 
@@ -800,23 +801,7 @@ TEST_CASE("transaction: off migrations run outside a transaction, recorded only 
   }
 }
 
-namespace {
-// Counts the connections a run asks its policy for.
-template <class Inner>
-struct CountingPolicy {
-  using adapter_type = typename Inner::adapter_type;
-  Inner inner;
-  std::shared_ptr<int> calls = std::make_shared<int>(0);
-  CountingPolicy() = default;
-  explicit CountingPolicy(adapter_type adapter) : inner(std::move(adapter)) {}
-  adapter_type& adapter() { return inner.adapter(); }
-  template <class F>
-  decltype(auto) with_connection(const std::string& target, F&& f) {
-    ++*calls;
-    return inner.with_connection(target, std::forward<F>(f));
-  }
-};
-}  // namespace
+using test_support::CountingPolicy;
 
 TEST_CASE("fast path: up-to-date schema tenants are read with one connection, not one each") {
   installation inst;

@@ -128,18 +128,15 @@ void update_checksum(C& connection, const std::string& table, const migration_ke
                    {checksum, key.app, key.name});
 }
 
-// The histories of many schemas on one server: one query for which of
-// `schemas` have a history table, then one UNION ALL per `batch_size` tables
-// (each table read holds a lock until the statement's transaction ends, so
-// one statement over thousands would exhaust the server's lock table).
-// Schemas without a history table are absent from the result. This is what
-// lets a run over many up-to-date schema tenants skip them without
-// connecting to each (the fast path, through SchemaPerTenant::read_histories).
+namespace detail {
+// Shared by read_schema_histories and read_database_histories: which of
+// `spaces` (schemas or databases) have a history table, then one UNION ALL
+// per `batch_size` tables, each row labelled with its space (CAST(... AS
+// `text_type`): TEXT on PostgreSQL, CHAR on MariaDB, which has no TEXT cast).
 template <DatabaseConnection C>
-std::map<std::string, std::vector<applied_migration>> read_schema_histories(C& connection,
-                                                                            const std::vector<std::string>& schemas,
-                                                                            std::size_t batch_size) {
-  std::set<std::string> wanted(schemas.begin(), schemas.end());
+std::map<std::string, std::vector<applied_migration>> read_histories_where_present(
+    C& connection, const std::vector<std::string>& spaces, std::size_t batch_size, std::string_view text_type) {
+  std::set<std::string> wanted(spaces.begin(), spaces.end());
   std::vector<std::string> present;
   for (auto& r : connection.query("SELECT table_schema FROM information_schema.tables WHERE table_name = $1",
                                   {std::string(history_table_name)}))
@@ -152,12 +149,38 @@ std::map<std::string, std::vector<applied_migration>> read_schema_histories(C& c
     for (std::size_t i = first; i < std::min(present.size(), first + batch_size); ++i) {
       params.push_back(present[i]);
       if (!sql.empty()) sql += " UNION ALL ";
-      sql += fmt::format("SELECT CAST(${} AS TEXT), {} FROM {}", params.size(), detail::history_columns,
+      sql += fmt::format("SELECT CAST(${} AS {}), {} FROM {}", params.size(), text_type, history_columns,
                          history_table_in(connection, present[i]));
     }
-    for (auto& r : connection.query(sql, params)) out[r.at(0).value_or("")].push_back(detail::history_row(r, 1));
+    for (auto& r : connection.query(sql, params)) out[r.at(0).value_or("")].push_back(history_row(r, 1));
   }
   return out;
+}
+}  // namespace detail
+
+// The histories of many schemas on one server: one query for which of
+// `schemas` have a history table, then one UNION ALL per `batch_size` tables
+// (each table read holds a lock until the statement's transaction ends, so
+// one statement over thousands would exhaust the server's lock table).
+// Schemas without a history table are absent from the result. This is what
+// lets a run over many up-to-date schema tenants skip them without
+// connecting to each (the fast path, through SchemaPerTenant::read_histories).
+template <DatabaseConnection C>
+std::map<std::string, std::vector<applied_migration>> read_schema_histories(C& connection,
+                                                                            const std::vector<std::string>& schemas,
+                                                                            std::size_t batch_size) {
+  return detail::read_histories_where_present(connection, schemas, batch_size, "TEXT");
+}
+
+// The histories of many databases on one server, read over one connection to
+// any of them (capability::cross_database_reads: MariaDB, MySQL): as
+// read_schema_histories, the tables named `database`.`tenant_migrator_history`.
+// Databases without a history table are absent from the result. The fast path
+// for database tenants, through DatabasePerTenant::read_histories.
+template <DatabaseConnection C>
+std::map<std::string, std::vector<applied_migration>> read_database_histories(
+    C& connection, const std::vector<std::string>& databases, std::size_t batch_size) {
+  return detail::read_histories_where_present(connection, databases, batch_size, "CHAR");
 }
 
 // --- Progress of a migration run one statement at a time ---------------------

@@ -388,7 +388,7 @@ enum class tenant_outcome {
   up_to_date,   // nothing was pending
   failed,       // a migration or a check failed; the failed migration left nothing behind
   skipped,      // not touched (locked by another run)
-  interrupted,  // stopped by a signal; the migration in flight was rolled back
+  interrupted,  // stopped by a signal; the migration in flight was rolled back, or stopped between statements
 };
 
 inline const char* to_string(tenant_outcome o) noexcept {
@@ -2526,6 +2526,13 @@ struct server_identity {};
 // statement at a time with its progress recorded after each, so a failure
 // names its statement and a rerun does not repeat the ones before it.
 struct statement_splitting {};
+// Adapter `static constexpr std::size_t history_batch_size` and
+// `std::string database_of(std::string_view location) const` (the database a
+// tenant's location names): one connection reads tables of the other
+// databases on its server by qualified name (`db`.`table`). Needs
+// `server_identity` and `database_provisioning`. Enables the up-to-date fast
+// path for database tenants (DatabasePerTenant), one connection per server.
+struct cross_database_reads {};
 }  // namespace capability
 
 // The capabilities an adapter claims: `using capabilities = capability_list<...>;`
@@ -2609,6 +2616,12 @@ concept connection_splits_scripts = requires(C& connection, std::string_view sql
   { connection.split_script(sql) } -> std::same_as<std::vector<script_statement>>;
 };
 
+template <class A>
+concept adapter_reads_across_databases =
+    adapter_sizes_history_batches<A> && requires(const A& adapter, std::string_view location) {
+      { adapter.database_of(location) } -> std::convertible_to<std::string>;
+    };
+
 }  // namespace requirement
 
 // Each claimed capability, checked: a static_assert names the missing member.
@@ -2675,6 +2688,15 @@ constexpr void check_claim(capability::statement_splitting) {
   static_assert(requirement::connection_splits_scripts<typename A::connection_type>,
                 "capability::statement_splitting claimed, but connection_type lacks `std::vector<script_statement> "
                 "split_script(std::string_view sql)`");
+}
+template <class A>
+constexpr void check_claim(capability::cross_database_reads) {
+  static_assert(requirement::adapter_reads_across_databases<A>,
+                "capability::cross_database_reads claimed, but the adapter lacks `static constexpr std::size_t "
+                "history_batch_size` or `std::string database_of(std::string_view location) const`");
+  static_assert(claims<A, capability::server_identity> && claims<A, capability::database_provisioning>,
+                "capability::cross_database_reads claimed without capability::server_identity and "
+                "capability::database_provisioning");
 }
 template <class A, class Unknown>
 constexpr void check_claim(Unknown) {
@@ -3036,16 +3058,22 @@ constexpr bool check_reporter() {
 // Both functions throw tenant_migrator::error with a one-line reason; the tenant then fails.
 //
 // Optional, for the up-to-date fast path (BatchHistoryReader): read many
-// tenants' histories on one connection, when the adapter claims
-// capability::batched_history_reads. The strategy decides which tenants can be
+// tenants' histories on one connection, when the adapter can (SchemaPerTenant:
+// capability::batched_history_reads; DatabasePerTenant:
+// capability::cross_database_reads). The strategy decides which tenants can be
 // read that way and from which table; a strategy without it takes the normal
 // path (a connection per tenant), so it can never report a tenant up to date
-// from a table that enter() would not use:
+// from a table that enter() would not use. The fast path hands read_histories
+// tenants of one isolation kind and one server (adapter.server_of, when the
+// adapter claims capability::server_identity), on a connection to the first
+// one's connection_target:
 //
-//     static bool reads_history_in_batch(const tenant&);
-//     template <DatabaseConnection C>
+//     template <DatabaseAdapter A>
+//     static bool reads_history_in_batch(const A&, const tenant&);
+//     template <DatabaseAdapter A>
 //     static std::map<std::string, std::vector<applied_migration>>    // by tenant id
-//     read_histories(C&, const std::vector<const tenant*>&, std::size_t batch_size);
+//     read_histories(const A&, typename A::connection_type&, const std::vector<const tenant*>&,
+//                    std::size_t batch_size);
 
 #include <concepts>
 #include <cstddef>
@@ -3081,12 +3109,13 @@ concept isolation_can_enter = requires(C& connection, const tenant& t) {
   { S::enter(connection, t) } -> std::same_as<tenant_scope>;
 };
 
-template <class S, class C>
+template <class S, class A>
 concept isolation_reads_histories_in_batch =
-    requires(C& connection, const tenant& t, const std::vector<const tenant*>& tenants, std::size_t batch_size) {
-      { S::reads_history_in_batch(t) } -> std::convertible_to<bool>;
+    requires(const A& adapter, typename A::connection_type& connection, const tenant& t,
+             const std::vector<const tenant*>& tenants, std::size_t batch_size) {
+      { S::reads_history_in_batch(adapter, t) } -> std::convertible_to<bool>;
       {
-        S::read_histories(connection, tenants, batch_size)
+        S::read_histories(adapter, connection, tenants, batch_size)
       } -> std::same_as<std::map<std::string, std::vector<applied_migration>>>;
     };
 
@@ -3099,10 +3128,13 @@ concept IsolationStrategy = DatabaseAdapter<A> && requirement::isolation_declare
                             requirement::isolation_can_enter<S, typename A::connection_type> &&
                             (!S::needs_schemas || SchemaCapableAdapter<A>);
 
-// S reads many tenants' histories on one connection of adapter A (the fast path).
+// S reads many tenants' histories on one connection of adapter A (the fast
+// path). `A::history_batch_size` tables per statement.
 template <class S, class A>
-concept BatchHistoryReader = IsolationStrategy<S, A> && claims<A, capability::batched_history_reads> &&
-                             requirement::isolation_reads_histories_in_batch<S, typename A::connection_type>;
+concept BatchHistoryReader = IsolationStrategy<S, A> &&
+                             (claims<A, capability::batched_history_reads> ||
+                              claims<A, capability::cross_database_reads>) &&
+                             requirement::isolation_reads_histories_in_batch<S, A>;
 
 // Spells out, one static_assert per requirement, why S is not an
 // IsolationStrategy for the adapter A (itself checked elsewhere).
@@ -3320,18 +3352,15 @@ void update_checksum(C& connection, const std::string& table, const migration_ke
                    {checksum, key.app, key.name});
 }
 
-// The histories of many schemas on one server: one query for which of
-// `schemas` have a history table, then one UNION ALL per `batch_size` tables
-// (each table read holds a lock until the statement's transaction ends, so
-// one statement over thousands would exhaust the server's lock table).
-// Schemas without a history table are absent from the result. This is what
-// lets a run over many up-to-date schema tenants skip them without
-// connecting to each (the fast path, through SchemaPerTenant::read_histories).
+namespace detail {
+// Shared by read_schema_histories and read_database_histories: which of
+// `spaces` (schemas or databases) have a history table, then one UNION ALL
+// per `batch_size` tables, each row labelled with its space (CAST(... AS
+// `text_type`): TEXT on PostgreSQL, CHAR on MariaDB, which has no TEXT cast).
 template <DatabaseConnection C>
-std::map<std::string, std::vector<applied_migration>> read_schema_histories(C& connection,
-                                                                            const std::vector<std::string>& schemas,
-                                                                            std::size_t batch_size) {
-  std::set<std::string> wanted(schemas.begin(), schemas.end());
+std::map<std::string, std::vector<applied_migration>> read_histories_where_present(
+    C& connection, const std::vector<std::string>& spaces, std::size_t batch_size, std::string_view text_type) {
+  std::set<std::string> wanted(spaces.begin(), spaces.end());
   std::vector<std::string> present;
   for (auto& r : connection.query("SELECT table_schema FROM information_schema.tables WHERE table_name = $1",
                                   {std::string(history_table_name)}))
@@ -3344,12 +3373,38 @@ std::map<std::string, std::vector<applied_migration>> read_schema_histories(C& c
     for (std::size_t i = first; i < std::min(present.size(), first + batch_size); ++i) {
       params.push_back(present[i]);
       if (!sql.empty()) sql += " UNION ALL ";
-      sql += fmt::format("SELECT CAST(${} AS TEXT), {} FROM {}", params.size(), detail::history_columns,
+      sql += fmt::format("SELECT CAST(${} AS {}), {} FROM {}", params.size(), text_type, history_columns,
                          history_table_in(connection, present[i]));
     }
-    for (auto& r : connection.query(sql, params)) out[r.at(0).value_or("")].push_back(detail::history_row(r, 1));
+    for (auto& r : connection.query(sql, params)) out[r.at(0).value_or("")].push_back(history_row(r, 1));
   }
   return out;
+}
+}  // namespace detail
+
+// The histories of many schemas on one server: one query for which of
+// `schemas` have a history table, then one UNION ALL per `batch_size` tables
+// (each table read holds a lock until the statement's transaction ends, so
+// one statement over thousands would exhaust the server's lock table).
+// Schemas without a history table are absent from the result. This is what
+// lets a run over many up-to-date schema tenants skip them without
+// connecting to each (the fast path, through SchemaPerTenant::read_histories).
+template <DatabaseConnection C>
+std::map<std::string, std::vector<applied_migration>> read_schema_histories(C& connection,
+                                                                            const std::vector<std::string>& schemas,
+                                                                            std::size_t batch_size) {
+  return detail::read_histories_where_present(connection, schemas, batch_size, "TEXT");
+}
+
+// The histories of many databases on one server, read over one connection to
+// any of them (capability::cross_database_reads: MariaDB, MySQL): as
+// read_schema_histories, the tables named `database`.`tenant_migrator_history`.
+// Databases without a history table are absent from the result. The fast path
+// for database tenants, through DatabasePerTenant::read_histories.
+template <DatabaseConnection C>
+std::map<std::string, std::vector<applied_migration>> read_database_histories(
+    C& connection, const std::vector<std::string>& databases, std::size_t batch_size) {
+  return detail::read_histories_where_present(connection, databases, batch_size, "CHAR");
 }
 
 // --- Progress of a migration run one statement at a time ---------------------
@@ -3854,7 +3909,7 @@ void mark_complete(C& catalog, const std::vector<tenant>& tenants, const run_sum
 
 namespace tenant_migrator {
 
-// Each tenant has its own database: SQLite file, PostgreSQL database.
+// Each tenant has its own database: SQLite file, PostgreSQL or MariaDB database.
 struct DatabasePerTenant {
   static constexpr bool needs_schemas = false;
 
@@ -3869,6 +3924,29 @@ struct DatabasePerTenant {
   template <DatabaseConnection C>
   static tenant_scope enter(C& connection, const tenant& t) {
     return {connection.quote_identifier(history_table_name), "database:" + t.location};
+  }
+
+  // The fast path, on adapters whose connections read other databases' tables
+  // (capability::cross_database_reads): every database tenant's history is
+  // `database`.`tenant_migrator_history`, the table enter() names once
+  // connected to that database, so one connection per server reads them all.
+  template <DatabaseAdapter A>
+  static bool reads_history_in_batch(const A&, const tenant& t) {
+    return claims<A, capability::cross_database_reads> && t.isolation == isolation_kind::database;
+  }
+  template <DatabaseAdapter A>
+    requires claims<A, capability::cross_database_reads>
+  static std::map<std::string, std::vector<applied_migration>> read_histories(
+      const A& adapter, typename A::connection_type& connection, const std::vector<const tenant*>& tenants,
+      std::size_t batch_size) {
+    std::map<std::string, std::vector<const tenant*>> by_database;
+    for (const auto* t : tenants) by_database[std::string(adapter.database_of(t->location))].push_back(t);
+    std::vector<std::string> databases;
+    for (const auto& entry : by_database) databases.push_back(entry.first);
+    std::map<std::string, std::vector<applied_migration>> by_tenant;
+    for (auto& [database, history] : read_database_histories(connection, databases, batch_size))
+      for (const auto* t : by_database[database]) by_tenant[t->id] = history;
+    return by_tenant;
   }
 };
 
@@ -3899,13 +3977,17 @@ struct SchemaPerTenant {
 
   // The fast path: every schema tenant's history is in its schema, in the
   // table enter() names, so many can be read over one connection.
-  static bool reads_history_in_batch(const tenant& t) {
-    return t.isolation == isolation_kind::schema && validate_sql_name(t.location).empty();
+  // (capability::batched_history_reads).
+  template <DatabaseAdapter A>
+  static bool reads_history_in_batch(const A&, const tenant& t) {
+    return claims<A, capability::batched_history_reads> && t.isolation == isolation_kind::schema &&
+           validate_sql_name(t.location).empty();
   }
-  template <DatabaseConnection C>
-  static std::map<std::string, std::vector<applied_migration>> read_histories(C& connection,
-                                                                              const std::vector<const tenant*>& tenants,
-                                                                              std::size_t batch_size) {
+  template <DatabaseAdapter A>
+    requires claims<A, capability::batched_history_reads>
+  static std::map<std::string, std::vector<applied_migration>> read_histories(
+      const A&, typename A::connection_type& connection, const std::vector<const tenant*>& tenants,
+      std::size_t batch_size) {
     std::vector<std::string> schemas;
     for (const auto* t : tenants) schemas.push_back(t->location);
     auto by_schema = read_schema_histories(connection, schemas, batch_size);
@@ -3937,13 +4019,25 @@ struct PerTenantIsolation {
                                                  : DatabasePerTenant::enter(connection, t);
   }
 
-  // Schema tenants through SchemaPerTenant's fast path; database tenants take the normal one.
-  static bool reads_history_in_batch(const tenant& t) { return SchemaPerTenant::reads_history_in_batch(t); }
-  template <DatabaseConnection C>
-  static std::map<std::string, std::vector<applied_migration>> read_histories(C& connection,
-                                                                              const std::vector<const tenant*>& tenants,
-                                                                              std::size_t batch_size) {
-    return SchemaPerTenant::read_histories(connection, tenants, batch_size);
+  // Each kind through its own strategy's fast path, where the adapter has it.
+  // The fast path groups tenants by kind, so `tenants` are all of one kind.
+  template <DatabaseAdapter A>
+  static bool reads_history_in_batch(const A& adapter, const tenant& t) {
+    return SchemaPerTenant::reads_history_in_batch(adapter, t) || DatabasePerTenant::reads_history_in_batch(adapter, t);
+  }
+  template <DatabaseAdapter A>
+    requires(claims<A, capability::batched_history_reads> || claims<A, capability::cross_database_reads>)
+  static std::map<std::string, std::vector<applied_migration>> read_histories(
+      const A& adapter, typename A::connection_type& connection, const std::vector<const tenant*>& tenants,
+      std::size_t batch_size) {
+    std::vector<const tenant*> schemas, databases;
+    for (const auto* t : tenants) (t->isolation == isolation_kind::schema ? schemas : databases).push_back(t);
+    std::map<std::string, std::vector<applied_migration>> out;
+    if constexpr (claims<A, capability::batched_history_reads>)
+      if (!schemas.empty()) out = SchemaPerTenant::read_histories(adapter, connection, schemas, batch_size);
+    if constexpr (claims<A, capability::cross_database_reads>)
+      if (!databases.empty()) out.merge(DatabasePerTenant::read_histories(adapter, connection, databases, batch_size));
+    return out;
   }
 };
 
@@ -4189,7 +4283,7 @@ class ConsoleReporter {
             << " succeeded, " << s.failed() << " failed\n";
     if (s.signal != 0)
       *out_ << "Interrupted by " << (s.signal == 15 ? "SIGTERM" : "SIGINT")
-            << ": the migration in flight was rolled back. Rerun to finish.\n";
+            << ": the migration in flight was stopped (its error says what stays). Rerun to finish.\n";
     *out_ << std::flush;
   }
 
@@ -4602,15 +4696,17 @@ static_assert(ExecutionPolicy<RolloutExecution>);
 // ---- migrator/fast_path.hpp ----
 // The up-to-date fast path: before a run, the histories of the tenants the
 // IsolationStrategy can read in batches (BatchHistoryReader: schema tenants on
-// PostgreSQL) are read with one connection per server, `history_batch_size`
-// tenants per statement. A tenant found up to date is reported without
-// connecting to it; every other tenant takes the normal path (connect, lock,
-// re-read, apply), which also reports any real problem. Best effort: when a
-// batch read fails, its tenants take the normal path.
+// PostgreSQL, database tenants on MariaDB) are read with one connection per
+// server and isolation kind, `history_batch_size` tenants per statement. A
+// tenant found up to date is reported without connecting to it; every other
+// tenant takes the normal path (connect, lock, re-read, apply), which also
+// reports any real problem. Best effort: when a batch read fails, its tenants
+// take the normal path.
 
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 
@@ -4624,21 +4720,33 @@ std::map<std::string, std::vector<applied_migration>> read_histories_in_batches(
   using adapter_type = typename Connections::adapter_type;
   std::map<std::string, std::vector<applied_migration>> by_tenant;
   if constexpr (BatchHistoryReader<Isolation, adapter_type>) {
-    std::map<std::string, std::vector<const tenant*>> by_server;
+    // Tenants of one kind on one server, read over a connection to the first one's target.
+    struct batch {
+      std::string target;
+      std::vector<const tenant*> tenants;
+    };
+    std::map<std::pair<isolation_kind, std::string>, batch> by_server;
+    const auto& adapter = connections.adapter();
     for (const auto& t : tenants) {
-      if (!validate_tenant_id(t.id).empty() || !Isolation::reads_history_in_batch(t)) continue;
+      if (!validate_tenant_id(t.id).empty() || !Isolation::reads_history_in_batch(adapter, t)) continue;
       try {
-        by_server[Isolation::connection_target(connections.adapter(), t, master_location)].push_back(&t);
+        std::string target = Isolation::connection_target(adapter, t, master_location);
+        std::string server = target;
+        if constexpr (claims<adapter_type, capability::server_identity>) server = adapter.server_of(target);
+        auto& b = by_server[{t.isolation, server}];
+        if (b.tenants.empty()) b.target = std::move(target);
+        b.tenants.push_back(&t);
       } catch (const std::exception&) {
         // Reported by the normal path.
       }
     }
     for (const auto& entry : by_server) {
-      const std::vector<const tenant*>& group = entry.second;  // a plain name: clang 14 lambdas may capture it
+      const std::vector<const tenant*>& group = entry.second.tenants;  // a plain name: clang 14 lambdas may capture it
       if (group.size() < 2) continue;  // one tenant: the normal path costs the same
       try {
-        connections.with_connection(entry.first, [&](auto& connection) {
-          for (auto& [id, history] : Isolation::read_histories(connection, group, adapter_type::history_batch_size))
+        connections.with_connection(entry.second.target, [&](auto& connection) {
+          for (auto& [id, history] :
+               Isolation::read_histories(connections.adapter(), connection, group, adapter_type::history_batch_size))
             by_tenant[id] = std::move(history);
         });
       } catch (const std::exception&) {
@@ -4720,7 +4828,8 @@ struct migrator_options {
 
 namespace tenant_migrator::detail {
 
-// A run stopped by a signal: the migration in flight was rolled back.
+// A run stopped by a signal: the migration in flight was rolled back (or, run
+// statement by statement, stopped before or during a statement).
 struct interrupted_error : error {
   using error::error;
 };

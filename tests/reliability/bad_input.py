@@ -4,18 +4,23 @@
 Runs every row of bad_input.tsv (see its header): builds a fresh environment
 (SQLite: a master and three database tenants; PostgreSQL: a master database
 with three schema tenants, reached as role tm_user with the password SECRET in
-the URL), applies the row's setup, runs the command once per format, and
+the URL; MariaDB: a master database and three tenant databases beside it on
+the server, reached as user tm_user with the password SECRET), applies the row's setup, runs the command once per format, and
 checks for each run:
   - the exit status;
   - the expected message (in json/log output also after undoing their escapes);
   - exit 2: standard error is only "error: <one line>" lines (docs/exit-codes.md);
-  - nothing changed: the SHA-256 of every file of the SQLite environment, or
-    a pg_dump (schema and data) of the whole master database, as before;
+  - nothing changed: the SHA-256 of every file of the SQLite environment,
+    a pg_dump (schema and data) of the whole master database, or a
+    mariadb-dump of the master and tenant databases plus the server's list of
+    databases, as before;
   - secrets: the password SECRET appears nowhere in stdout or stderr.
 
   bad_input.py --manage build/examples/manage [--only ID,...] [--verbose]
 
-Needs TENANT_MIGRATOR_TEST_PG for the PostgreSQL rows (scripts/test.sh exports it).
+Needs TENANT_MIGRATOR_TEST_PG for the PostgreSQL rows and
+TENANT_MIGRATOR_TEST_MARIADB for the MariaDB rows (scripts/test.sh exports
+both; without the latter the MariaDB rows are skipped, each with a message).
 """
 
 import argparse
@@ -53,21 +58,28 @@ def write(path, content):
         f.write(content.encode() if isinstance(content, str) else content)
 
 
+# MariaDB keys no TEXT column without a prefix length: the same set with VARCHAR.
+MARIADB_MIGRATIONS = {path: sql.replace("email TEXT", "email VARCHAR(200)") for path, sql in MIGRATIONS.items()}
+
+
 class Env:
+    migration_files = MIGRATIONS
+
     def __init__(self, manage):
         self.manage = manage
         self.work = tempfile.mkdtemp(prefix="tm_rel_bad_")
         os.chmod(self.work, 0o755)  # some rows run manage as nobody
         self.migrations = os.path.join(self.work, "migrations")
-        for path, sql in MIGRATIONS.items():
+        for path, sql in self.migration_files.items():
             write(os.path.join(self.migrations, path), sql)
         self.as_user = None
         self.cleanups = []
 
-    def create_tenants(self, isolation):
+    def create_tenants(self, isolation, location=lambda t: None):
         for t in TENANTS:
+            where = ["--location", location(t)] if location(t) else []
             common.run([self.manage, "createtenant", "--master", self.master, "--migrations", self.migrations,
-                        "--tenant-id", t, "--name", t.title(), "--isolation", isolation])
+                        "--tenant-id", t, "--name", t.title(), "--isolation", isolation] + where)
 
     def close(self):
         for c in reversed(self.cleanups):
@@ -124,6 +136,34 @@ class PgEnv(Env):
     def close(self):
         super().close()
         self.server.drop_database(self.db)
+
+
+class MariadbEnv(Env):
+    backend = "mariadb"
+    migration_files = MARIADB_MIGRATIONS
+
+    def __init__(self, manage, server):
+        super().__init__(manage)
+        self.server = server
+        self.db = server.create_database("tm_rel_bad")
+        self.master = server.master_url(self.db)
+        self.create_tenants("database", lambda t: "%s_%s" % (self.db, t))
+
+    def registry(self, sql):
+        common.mariadb_cli(self.server.admin, "USE %s;\n%s" % (self.db, sql))
+
+    def snapshot(self):
+        u = common.parse_mariadb_url(self.server.admin)
+        dbs = [self.db] + ["%s_%s" % (self.db, t) for t in TENANTS]
+        p = common.run(["mariadb-dump", "--no-defaults", "--protocol", "TCP", "--host", u["host"], "--port", u["port"],
+                        "--user", u["user"] or "root", "--skip-comments", "--skip-dump-date", "--databases"] + dbs)
+        databases = common.mariadb_cli(self.server.admin, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
+                                                          "ORDER BY 1;")
+        return p.stdout.splitlines() + ["database " + r[0] for r in databases]
+
+    def close(self):
+        super().close()
+        self.server.drop_databases(self.db)
 
 
 def registry_row(tenant_id, isolation, location, status="active"):
@@ -300,6 +340,31 @@ def s_injection_database_location(env):
     env.registry(registry_row("evil", "database", 'x"; DROP DATABASE postgres; --'))
 
 
+def s_injection_mariadb_tenant_id(env):
+    env.registry(registry_row("x`; DROP DATABASE mysql; --", "database", env.db + "_acme"))
+
+
+def s_injection_mariadb_location_backtick(env):
+    env.registry(registry_row("evil", "database", "x`; DROP DATABASE mysql; --"))
+
+
+def s_injection_mariadb_location_quote(env):
+    env.registry(registry_row("evil", "database", "x'; DROP DATABASE mysql; --"))
+
+
+def s_mariadb_location_too_long(env):
+    env.registry(registry_row("long", "database", "d" * 64))
+
+
+def s_mariadb_location_reserved(env):
+    env.registry(registry_row("sys", "database", "mysql"))
+
+
+def s_mariadb_tenant_with_password(env):
+    env.registry(registry_row("remote", "database",
+                              "mariadb://tm_user:%s@127.0.0.1:%d/remote" % (common.SECRET, env.vars["closed_port"])))
+
+
 def s_injection_sqlite_location(env):
     env.registry(registry_row("evil", "database", 'x"; DROP TABLE tenant_migrator_tenants; --.db'))
 
@@ -413,11 +478,23 @@ def main():
     if any(r["backend"] == "postgresql" for r in rows):
         server = common.PgServer()
         empty_db = server.create_database("tm_rel_empty")
+    mariadb = None
+    if any(r["backend"] == "mariadb" for r in rows) and common.mariadb_admin_url():
+        mariadb = common.MariadbServer()
     passed = failed = skipped = runs = 0
     failures = []
     try:
         for row in rows:
-            env = SqliteEnv(manage) if row["backend"] == "sqlite" else PgEnv(manage, server)
+            if row["backend"] == "mariadb" and not mariadb:
+                skipped += 1
+                print("skip - %s: TENANT_MIGRATOR_TEST_MARIADB is not set" % row["id"])
+                continue
+            if row["backend"] == "sqlite":
+                env = SqliteEnv(manage)
+            elif row["backend"] == "mariadb":
+                env = MariadbEnv(manage, mariadb)
+            else:
+                env = PgEnv(manage, server)
             problems = []
             try:
                 env.vars = {"work": env.work, "migrations": env.migrations, "master": env.master,
@@ -425,8 +502,11 @@ def main():
                 if server:
                     hostport = server.admin.split("://", 1)[1].split("/", 1)[0].rsplit("@", 1)[-1]
                     env.vars.update({"hostport": hostport, "empty_db": empty_db})
-                if row["backend"] == "postgresql":
+                if row["backend"] != "sqlite":
                     env.vars["db"] = env.db
+                if row["backend"] == "mariadb":
+                    u = common.parse_mariadb_url(mariadb.admin)
+                    env.vars["hostport"] = "%s:%s" % (u["host"], u["port"])
                 reason = SETUPS[row["setup"]](env)
                 if reason:
                     skipped += 1

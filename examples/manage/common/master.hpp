@@ -62,17 +62,23 @@ int with_master(const std::string& url, F&& f, const std::vector<std::string>& s
   throw tmig::usage_error("unknown master database kind");
 }
 
-// How tenant listings show locations: through libpq's reading of them, which
-// masks what libpq takes for a secret (a SQLite registry may list PostgreSQL
-// connection strings too), or, without PostgreSQL, the core's (connection
-// strings not shown).
-inline tmig::location_display shown_location_display() {
+// How tenant listings show locations: a mariadb:// or mysql:// one through
+// the MariaDB adapter's masking, any other through libpq's reading of it,
+// which masks what libpq takes for a secret (a SQLite registry may list
+// connection strings of either kind), or, without the adapter, the core's
+// (connection strings not shown).
+inline std::string shown_any_location(std::string_view location) {
+#ifdef TENANT_MIGRATOR_MANAGE_WITH_MARIADB
+  if (location.substr(0, 10) == "mariadb://" || location.substr(0, 8) == "mysql://")
+    return tmig::MariadbAdapter::shown_location(location);
+#endif
 #ifdef TENANT_MIGRATOR_MANAGE_WITH_POSTGRESQL
-  return &tmig::PostgresqlAdapter::shown_location;
+  return tmig::PostgresqlAdapter::shown_location(location);
 #else
-  return &tmig::shown_location;
+  return tmig::shown_location(location);
 #endif
 }
+inline tmig::location_display shown_location_display() { return &shown_any_location; }
 
 template <class Adapter>
 using fresh_connections = tmig::FreshConnectionPerTenant<Adapter>;

@@ -70,6 +70,13 @@ struct server_identity {};
 // statement at a time with its progress recorded after each, so a failure
 // names its statement and a rerun does not repeat the ones before it.
 struct statement_splitting {};
+// Adapter `static constexpr std::size_t history_batch_size` and
+// `std::string database_of(std::string_view location) const` (the database a
+// tenant's location names): one connection reads tables of the other
+// databases on its server by qualified name (`db`.`table`). Needs
+// `server_identity` and `database_provisioning`. Enables the up-to-date fast
+// path for database tenants (DatabasePerTenant), one connection per server.
+struct cross_database_reads {};
 }  // namespace capability
 
 // The capabilities an adapter claims: `using capabilities = capability_list<...>;`
@@ -153,6 +160,12 @@ concept connection_splits_scripts = requires(C& connection, std::string_view sql
   { connection.split_script(sql) } -> std::same_as<std::vector<script_statement>>;
 };
 
+template <class A>
+concept adapter_reads_across_databases =
+    adapter_sizes_history_batches<A> && requires(const A& adapter, std::string_view location) {
+      { adapter.database_of(location) } -> std::convertible_to<std::string>;
+    };
+
 }  // namespace requirement
 
 // Each claimed capability, checked: a static_assert names the missing member.
@@ -219,6 +232,15 @@ constexpr void check_claim(capability::statement_splitting) {
   static_assert(requirement::connection_splits_scripts<typename A::connection_type>,
                 "capability::statement_splitting claimed, but connection_type lacks `std::vector<script_statement> "
                 "split_script(std::string_view sql)`");
+}
+template <class A>
+constexpr void check_claim(capability::cross_database_reads) {
+  static_assert(requirement::adapter_reads_across_databases<A>,
+                "capability::cross_database_reads claimed, but the adapter lacks `static constexpr std::size_t "
+                "history_batch_size` or `std::string database_of(std::string_view location) const`");
+  static_assert(claims<A, capability::server_identity> && claims<A, capability::database_provisioning>,
+                "capability::cross_database_reads claimed without capability::server_identity and "
+                "capability::database_provisioning");
 }
 template <class A, class Unknown>
 constexpr void check_claim(Unknown) {

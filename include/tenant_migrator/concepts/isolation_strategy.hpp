@@ -16,16 +16,22 @@
 // Both functions throw tenant_migrator::error with a one-line reason; the tenant then fails.
 //
 // Optional, for the up-to-date fast path (BatchHistoryReader): read many
-// tenants' histories on one connection, when the adapter claims
-// capability::batched_history_reads. The strategy decides which tenants can be
+// tenants' histories on one connection, when the adapter can (SchemaPerTenant:
+// capability::batched_history_reads; DatabasePerTenant:
+// capability::cross_database_reads). The strategy decides which tenants can be
 // read that way and from which table; a strategy without it takes the normal
 // path (a connection per tenant), so it can never report a tenant up to date
-// from a table that enter() would not use:
+// from a table that enter() would not use. The fast path hands read_histories
+// tenants of one isolation kind and one server (adapter.server_of, when the
+// adapter claims capability::server_identity), on a connection to the first
+// one's connection_target:
 //
-//     static bool reads_history_in_batch(const tenant&);
-//     template <DatabaseConnection C>
+//     template <DatabaseAdapter A>
+//     static bool reads_history_in_batch(const A&, const tenant&);
+//     template <DatabaseAdapter A>
 //     static std::map<std::string, std::vector<applied_migration>>    // by tenant id
-//     read_histories(C&, const std::vector<const tenant*>&, std::size_t batch_size);
+//     read_histories(const A&, typename A::connection_type&, const std::vector<const tenant*>&,
+//                    std::size_t batch_size);
 #pragma once
 
 #include <concepts>
@@ -65,12 +71,13 @@ concept isolation_can_enter = requires(C& connection, const tenant& t) {
   { S::enter(connection, t) } -> std::same_as<tenant_scope>;
 };
 
-template <class S, class C>
+template <class S, class A>
 concept isolation_reads_histories_in_batch =
-    requires(C& connection, const tenant& t, const std::vector<const tenant*>& tenants, std::size_t batch_size) {
-      { S::reads_history_in_batch(t) } -> std::convertible_to<bool>;
+    requires(const A& adapter, typename A::connection_type& connection, const tenant& t,
+             const std::vector<const tenant*>& tenants, std::size_t batch_size) {
+      { S::reads_history_in_batch(adapter, t) } -> std::convertible_to<bool>;
       {
-        S::read_histories(connection, tenants, batch_size)
+        S::read_histories(adapter, connection, tenants, batch_size)
       } -> std::same_as<std::map<std::string, std::vector<applied_migration>>>;
     };
 
@@ -83,10 +90,13 @@ concept IsolationStrategy = DatabaseAdapter<A> && requirement::isolation_declare
                             requirement::isolation_can_enter<S, typename A::connection_type> &&
                             (!S::needs_schemas || SchemaCapableAdapter<A>);
 
-// S reads many tenants' histories on one connection of adapter A (the fast path).
+// S reads many tenants' histories on one connection of adapter A (the fast
+// path). `A::history_batch_size` tables per statement.
 template <class S, class A>
-concept BatchHistoryReader = IsolationStrategy<S, A> && claims<A, capability::batched_history_reads> &&
-                             requirement::isolation_reads_histories_in_batch<S, typename A::connection_type>;
+concept BatchHistoryReader = IsolationStrategy<S, A> &&
+                             (claims<A, capability::batched_history_reads> ||
+                              claims<A, capability::cross_database_reads>) &&
+                             requirement::isolation_reads_histories_in_batch<S, A>;
 
 // Spells out, one static_assert per requirement, why S is not an
 // IsolationStrategy for the adapter A (itself checked elsewhere).

@@ -1,15 +1,17 @@
 // The up-to-date fast path: before a run, the histories of the tenants the
 // IsolationStrategy can read in batches (BatchHistoryReader: schema tenants on
-// PostgreSQL) are read with one connection per server, `history_batch_size`
-// tenants per statement. A tenant found up to date is reported without
-// connecting to it; every other tenant takes the normal path (connect, lock,
-// re-read, apply), which also reports any real problem. Best effort: when a
-// batch read fails, its tenants take the normal path.
+// PostgreSQL, database tenants on MariaDB) are read with one connection per
+// server and isolation kind, `history_batch_size` tenants per statement. A
+// tenant found up to date is reported without connecting to it; every other
+// tenant takes the normal path (connect, lock, re-read, apply), which also
+// reports any real problem. Best effort: when a batch read fails, its tenants
+// take the normal path.
 #pragma once
 
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "../concepts/isolation_strategy.hpp"
@@ -26,21 +28,33 @@ std::map<std::string, std::vector<applied_migration>> read_histories_in_batches(
   using adapter_type = typename Connections::adapter_type;
   std::map<std::string, std::vector<applied_migration>> by_tenant;
   if constexpr (BatchHistoryReader<Isolation, adapter_type>) {
-    std::map<std::string, std::vector<const tenant*>> by_server;
+    // Tenants of one kind on one server, read over a connection to the first one's target.
+    struct batch {
+      std::string target;
+      std::vector<const tenant*> tenants;
+    };
+    std::map<std::pair<isolation_kind, std::string>, batch> by_server;
+    const auto& adapter = connections.adapter();
     for (const auto& t : tenants) {
-      if (!validate_tenant_id(t.id).empty() || !Isolation::reads_history_in_batch(t)) continue;
+      if (!validate_tenant_id(t.id).empty() || !Isolation::reads_history_in_batch(adapter, t)) continue;
       try {
-        by_server[Isolation::connection_target(connections.adapter(), t, master_location)].push_back(&t);
+        std::string target = Isolation::connection_target(adapter, t, master_location);
+        std::string server = target;
+        if constexpr (claims<adapter_type, capability::server_identity>) server = adapter.server_of(target);
+        auto& b = by_server[{t.isolation, server}];
+        if (b.tenants.empty()) b.target = std::move(target);
+        b.tenants.push_back(&t);
       } catch (const std::exception&) {
         // Reported by the normal path.
       }
     }
     for (const auto& entry : by_server) {
-      const std::vector<const tenant*>& group = entry.second;  // a plain name: clang 14 lambdas may capture it
+      const std::vector<const tenant*>& group = entry.second.tenants;  // a plain name: clang 14 lambdas may capture it
       if (group.size() < 2) continue;  // one tenant: the normal path costs the same
       try {
-        connections.with_connection(entry.first, [&](auto& connection) {
-          for (auto& [id, history] : Isolation::read_histories(connection, group, adapter_type::history_batch_size))
+        connections.with_connection(entry.second.target, [&](auto& connection) {
+          for (auto& [id, history] :
+               Isolation::read_histories(connections.adapter(), connection, group, adapter_type::history_batch_size))
             by_tenant[id] = std::move(history);
         });
       } catch (const std::exception&) {

@@ -29,7 +29,8 @@
 
 namespace tenant_migrator::detail {
 
-// A run stopped by a signal: the migration in flight was rolled back.
+// A run stopped by a signal: the migration in flight was rolled back (or, run
+// statement by statement, stopped before or during a statement).
 struct interrupted_error : error {
   using error::error;
 };

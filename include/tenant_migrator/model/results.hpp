@@ -15,7 +15,7 @@ enum class tenant_outcome {
   up_to_date,   // nothing was pending
   failed,       // a migration or a check failed; the failed migration left nothing behind
   skipped,      // not touched (locked by another run)
-  interrupted,  // stopped by a signal; the migration in flight was rolled back
+  interrupted,  // stopped by a signal; the migration in flight was rolled back, or stopped between statements
 };
 
 inline const char* to_string(tenant_outcome o) noexcept {

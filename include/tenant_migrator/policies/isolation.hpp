@@ -17,7 +17,7 @@
 
 namespace tenant_migrator {
 
-// Each tenant has its own database: SQLite file, PostgreSQL database.
+// Each tenant has its own database: SQLite file, PostgreSQL or MariaDB database.
 struct DatabasePerTenant {
   static constexpr bool needs_schemas = false;
 
@@ -32,6 +32,29 @@ struct DatabasePerTenant {
   template <DatabaseConnection C>
   static tenant_scope enter(C& connection, const tenant& t) {
     return {connection.quote_identifier(history_table_name), "database:" + t.location};
+  }
+
+  // The fast path, on adapters whose connections read other databases' tables
+  // (capability::cross_database_reads): every database tenant's history is
+  // `database`.`tenant_migrator_history`, the table enter() names once
+  // connected to that database, so one connection per server reads them all.
+  template <DatabaseAdapter A>
+  static bool reads_history_in_batch(const A&, const tenant& t) {
+    return claims<A, capability::cross_database_reads> && t.isolation == isolation_kind::database;
+  }
+  template <DatabaseAdapter A>
+    requires claims<A, capability::cross_database_reads>
+  static std::map<std::string, std::vector<applied_migration>> read_histories(
+      const A& adapter, typename A::connection_type& connection, const std::vector<const tenant*>& tenants,
+      std::size_t batch_size) {
+    std::map<std::string, std::vector<const tenant*>> by_database;
+    for (const auto* t : tenants) by_database[std::string(adapter.database_of(t->location))].push_back(t);
+    std::vector<std::string> databases;
+    for (const auto& entry : by_database) databases.push_back(entry.first);
+    std::map<std::string, std::vector<applied_migration>> by_tenant;
+    for (auto& [database, history] : read_database_histories(connection, databases, batch_size))
+      for (const auto* t : by_database[database]) by_tenant[t->id] = history;
+    return by_tenant;
   }
 };
 
@@ -62,13 +85,17 @@ struct SchemaPerTenant {
 
   // The fast path: every schema tenant's history is in its schema, in the
   // table enter() names, so many can be read over one connection.
-  static bool reads_history_in_batch(const tenant& t) {
-    return t.isolation == isolation_kind::schema && validate_sql_name(t.location).empty();
+  // (capability::batched_history_reads).
+  template <DatabaseAdapter A>
+  static bool reads_history_in_batch(const A&, const tenant& t) {
+    return claims<A, capability::batched_history_reads> && t.isolation == isolation_kind::schema &&
+           validate_sql_name(t.location).empty();
   }
-  template <DatabaseConnection C>
-  static std::map<std::string, std::vector<applied_migration>> read_histories(C& connection,
-                                                                              const std::vector<const tenant*>& tenants,
-                                                                              std::size_t batch_size) {
+  template <DatabaseAdapter A>
+    requires claims<A, capability::batched_history_reads>
+  static std::map<std::string, std::vector<applied_migration>> read_histories(
+      const A&, typename A::connection_type& connection, const std::vector<const tenant*>& tenants,
+      std::size_t batch_size) {
     std::vector<std::string> schemas;
     for (const auto* t : tenants) schemas.push_back(t->location);
     auto by_schema = read_schema_histories(connection, schemas, batch_size);
@@ -100,13 +127,25 @@ struct PerTenantIsolation {
                                                  : DatabasePerTenant::enter(connection, t);
   }
 
-  // Schema tenants through SchemaPerTenant's fast path; database tenants take the normal one.
-  static bool reads_history_in_batch(const tenant& t) { return SchemaPerTenant::reads_history_in_batch(t); }
-  template <DatabaseConnection C>
-  static std::map<std::string, std::vector<applied_migration>> read_histories(C& connection,
-                                                                              const std::vector<const tenant*>& tenants,
-                                                                              std::size_t batch_size) {
-    return SchemaPerTenant::read_histories(connection, tenants, batch_size);
+  // Each kind through its own strategy's fast path, where the adapter has it.
+  // The fast path groups tenants by kind, so `tenants` are all of one kind.
+  template <DatabaseAdapter A>
+  static bool reads_history_in_batch(const A& adapter, const tenant& t) {
+    return SchemaPerTenant::reads_history_in_batch(adapter, t) || DatabasePerTenant::reads_history_in_batch(adapter, t);
+  }
+  template <DatabaseAdapter A>
+    requires(claims<A, capability::batched_history_reads> || claims<A, capability::cross_database_reads>)
+  static std::map<std::string, std::vector<applied_migration>> read_histories(
+      const A& adapter, typename A::connection_type& connection, const std::vector<const tenant*>& tenants,
+      std::size_t batch_size) {
+    std::vector<const tenant*> schemas, databases;
+    for (const auto* t : tenants) (t->isolation == isolation_kind::schema ? schemas : databases).push_back(t);
+    std::map<std::string, std::vector<applied_migration>> out;
+    if constexpr (claims<A, capability::batched_history_reads>)
+      if (!schemas.empty()) out = SchemaPerTenant::read_histories(adapter, connection, schemas, batch_size);
+    if constexpr (claims<A, capability::cross_database_reads>)
+      if (!databases.empty()) out.merge(DatabasePerTenant::read_histories(adapter, connection, databases, batch_size));
+    return out;
   }
 };
 

@@ -119,7 +119,7 @@ class ConsoleReporter {
             << " succeeded, " << s.failed() << " failed\n";
     if (s.signal != 0)
       *out_ << "Interrupted by " << (s.signal == 15 ? "SIGTERM" : "SIGINT")
-            << ": the migration in flight was rolled back. Rerun to finish.\n";
+            << ": the migration in flight was stopped (its error says what stays). Rerun to finish.\n";
     *out_ << std::flush;
   }
 

@@ -257,6 +257,31 @@ TEST_CASE_TEMPLATE_DEFINE("adapter conformance", Fixture, adapter_conformance) {
     }
   }
 
+  if constexpr (tmig::claims<Adapter, tmig::capability::cross_database_reads>) {
+    SUBCASE("capability::cross_database_reads: other databases' histories, over one connection") {
+      auto& a = fixture.adapter();
+      const std::string other = fixture.unused_location();
+      a.create_database(other);
+      {
+        auto o = a.connect(a.tenant_database_location(fixture.location(), a.database_of(other)));
+        auto table = o.quote_identifier(tmig::history_table_name);
+        tmig::ensure_history_table(o, table);
+        tmig::migration m;
+        m.app = "app";
+        m.name = "0001_x";
+        m.checksum = "c1";
+        tmig::record_applied(o, table, m, "2026-01-01T00:00:00Z", 1);
+      }
+      auto histories = tmig::read_database_histories(
+          c, {a.database_of(fixture.location()), a.database_of(other), "conformance_absent"}, 1);
+      CHECK(histories.size() == 1);  // the fixture's database has no history table
+      CHECK(histories[a.database_of(other)].at(0).key.name == "0001_x");
+      CHECK(histories[a.database_of(other)].at(0).checksum == "c1");
+      CHECK(Adapter::history_batch_size > 0);
+      a.drop_database(other);
+    }
+  }
+
   if constexpr (tmig::claims<Adapter, tmig::capability::session_reset>) {
     SUBCASE("capability::session_reset: the connection is usable afterwards") {
       c.reset_session();

@@ -17,6 +17,7 @@
 // progress after each, so a failure names its statement and a rerun goes on
 // from there (docs/mariadb.md).
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -782,7 +783,11 @@ class MariadbAdapter {
   using capabilities =
       capability_list<capability::per_tenant_lock, capability::migration_timeouts, capability::cancellation,
                       capability::session_reset, capability::database_provisioning, capability::server_identity,
-                      capability::statement_splitting>;
+                      capability::statement_splitting, capability::cross_database_reads>;
+
+  // capability::cross_database_reads: history tables read per UNION ALL
+  // statement by the fast path (each one an open table on the server).
+  static constexpr std::size_t history_batch_size = 100;
 
   // `maintenance_location`: the server create_database, drop_database and
   // database_exists use for a bare database name (the master's location).
@@ -820,6 +825,15 @@ class MariadbAdapter {
                       std::to_string(where.port ? where.port : 3306);
     if (!where.socket.empty()) out += "?socket=" + where.socket;
     return out;
+  }
+
+  // The database a tenant's location names: the location itself when it is a
+  // bare name, else its database part (capability::cross_database_reads).
+  std::string database_of(std::string_view location) const {
+    std::string name = detail::mariadb::has_scheme(location) ? parse_mariadb_location(location).database
+                                                             : std::string(location);
+    check_database_name(name);
+    return name;
   }
 
   // Provisioning (ProvisioningAdapter). `location`: a database name on the
