@@ -446,9 +446,18 @@ TEST_CASE("Ctrl-C during a long statement: KILL QUERY stops it at once, the migr
   inst.add_database("globex");
   write_file(inst.dir / "migrations/users/0003_slow.sql", "SELECT SLEEP(30) FROM (SELECT 1 UNION SELECT 2) t;\n");
   std::atomic<int> stop{0};
-  // What manage's SIGINT handler does, from another thread at a moment 0003 runs.
+  // What manage's SIGINT handler does, from another thread once the server
+  // runs 0003's SLEEP. (A signal handler runs on the migrating thread; from
+  // another thread, firing while a short statement ends would race with its
+  // connection going away.)
+  auto watcher = inst.open_master();
   std::thread handler([&] {
-    std::this_thread::sleep_for(1500ms);
+    for (int i = 0; i < 400; ++i) {
+      if (single(watcher, "SELECT count(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(30)%'") !=
+          "0")
+        break;
+      std::this_thread::sleep_for(50ms);
+    }
     stop = 2;
     interrupt_running_migration();
   });
