@@ -4,6 +4,7 @@
 
 #include <type_traits>
 
+#include "common/parallel.hpp"
 #include "common/run.hpp"
 
 namespace manage {
@@ -17,11 +18,13 @@ void migratealltenants_command::declare(CLI::App& c) {
       ->check(CLI::IsMember({"fresh", "reuse"}));
   timeouts.declare(c);
   output.declare(c);
+  parallel.declare(c);
   c.add_flag("--no-progress", no_progress,
              "No live progress line on stderr (shown when stdout is redirected and stderr is a terminal)");
 }
 
 int migratealltenants_command::run() {
+  parallel.check_with(connection);
   return with_run_sources(source, target, [&](auto& adapter, const std::string& master, const auto& set,
                                              const auto& to, auto& catalog) {
     using Adapter = std::remove_reference_t<decltype(adapter)>;
@@ -32,8 +35,8 @@ int migratealltenants_command::run() {
     run_request r{master, set, to, output, timeouts, target.fake, progress, baseline_of(target, set)};
     if (target.plan) return plan_tenants(adapter, tenants, r);
     if (connection == "reuse")
-      return exit_of(run_tenants(tmig::ReuseConnectionPerServer<Adapter>(adapter), catalog, tenants, r));
-    return exit_of(run_tenants(fresh_connections<Adapter>(adapter), catalog, tenants, r));
+      return run_with_workers(tmig::ReuseConnectionPerServer<Adapter>(adapter), catalog, tenants, r, parallel);
+    return run_with_workers(fresh_connections<Adapter>(adapter), catalog, tenants, r, parallel);
   });
 }
 

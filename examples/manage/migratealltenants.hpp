@@ -6,6 +6,7 @@
 
 #include "command.hpp"
 #include "common/cli.hpp"
+#include "common/parallel.hpp"
 
 namespace manage {
 
@@ -16,6 +17,7 @@ struct migratealltenants_command : command {
   std::string connection = "fresh";
   timeout_options timeouts;
   run_output_options output;
+  parallel_options parallel;
   bool no_progress = false;
 
   void declare(CLI::App& c);

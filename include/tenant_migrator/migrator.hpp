@@ -7,12 +7,16 @@
 // A failing tenant never stops the run; the summary says what happened.
 // The pieces: migrator/tenant_access.hpp (reach a tenant), step_runner.hpp
 // (one migration), tenant_runner.hpp (one tenant), fast_path.hpp (batched
-// history reads), execution.hpp (how the run's tenants are processed).
+// history reads), execution.hpp (how the run's tenants are processed;
+// parallel_execution.hpp: several workers at once).
 // Reference: docs/reference/tenant-migrator.md.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -25,6 +29,7 @@
 #include "migrator/execution.hpp"
 #include "migrator/fast_path.hpp"
 #include "migrator/options.hpp"
+#include "migrator/parallel_execution.hpp"
 #include "migrator/tenant_runner.hpp"
 #include "model/migration.hpp"
 #include "model/plan.hpp"
@@ -33,6 +38,7 @@
 #include "model/tenant.hpp"
 #include "planner.hpp"
 #include "reporting/events.hpp"
+#include "reporting/tenant_buffered_reporter.hpp"
 
 namespace tenant_migrator {
 
@@ -97,9 +103,8 @@ class TenantMigrator {
     auto started = std::chrono::steady_clock::now();
     reporter_.on(run_started{tenants.size(), set.size()});
     auto known = detail::read_histories_in_batches<IsolationStrategy>(connections_, tenants, options_.master_location);
-    runner tenant_runner(connections_, reporter_, options_);
     std::vector<std::optional<tenant_result>> results(tenants.size());
-    auto process = [&](std::size_t i) -> const tenant_result& {
+    auto process_with = [&](auto& tenant_runner, std::size_t i) -> const tenant_result& {
       const tenant& t = tenants[i];
       if (auto it = known.find(t.id); it != known.end() && is_up_to_date(set, it->second, target))
         results[i] = tenant_runner.report_up_to_date(t, i, tenants.size());
@@ -107,8 +112,15 @@ class TenantMigrator {
         results[i] = tenant_runner.migrate(t, set, target, i, tenants.size());
       return *results[i];
     };
-    std::size_t started_count =
-        execution_.execute(tenants.size(), process, [&] { return detail::stop_requested(options_) != 0; });
+    auto stop = [&] { return detail::stop_requested(options_) != 0; };
+    std::size_t started_count = 0;
+    if constexpr (ConcurrentExecution<Execution>) {
+      started_count = run_concurrently(tenants.size(), process_with, stop);
+    } else {
+      runner tenant_runner(connections_, reporter_, options_);
+      started_count = execution_.execute(
+          tenants.size(), [&](std::size_t i) -> const tenant_result& { return process_with(tenant_runner, i); }, stop);
+    }
     run_summary summary;
     for (auto& r : results)
       if (r) summary.tenants.push_back(std::move(*r));
@@ -182,6 +194,33 @@ class TenantMigrator {
   }
 
  private:
+  // A ConcurrentExecution's workers: worker 0 uses the migrator's connection
+  // policy (and whatever connection the batched reads left open), every
+  // other one its own (for_worker()); each has its own runner, and a
+  // reporter that hands a tenant's events to reporter_ whole, under one lock.
+  template <class ProcessWith, class Stop>
+  std::size_t run_concurrently(std::size_t count, ProcessWith& process_with, Stop& stop) {
+    static_assert(requires(ConnectionPolicy& p) {
+      { p.for_worker() } -> std::convertible_to<ConnectionPolicy>;
+    }, "ConnectionPolicy: a concurrent ExecutionPolicy (ParallelExecution) needs `ConnectionPolicy for_worker()`, "
+       "the policy another worker thread uses");
+    using worker_reporter = TenantBufferedReporter<Reporter>;
+    using worker_runner = detail::tenant_runner<IsolationStrategy, ConnectionPolicy, worker_reporter>;
+    std::mutex report_lock;
+    std::deque<ConnectionPolicy> own_connections;
+    std::deque<worker_reporter> reporters;
+    std::deque<worker_runner> runners;
+    const std::size_t workers = std::min<std::size_t>(execution_.workers(), count);
+    for (std::size_t w = 0; w < workers; ++w) {
+      ConnectionPolicy& connections = w == 0 ? connections_ : own_connections.emplace_back(connections_.for_worker());
+      runners.emplace_back(connections, reporters.emplace_back(reporter_, report_lock), options_);
+    }
+    return execution_.execute(
+        count,
+        [&](std::size_t i, std::size_t worker) -> const tenant_result& { return process_with(runners[worker], i); },
+        stop);
+  }
+
   static bool is_up_to_date(const migration_set& set, const std::vector<applied_migration>& history,
                             const migration_target& target) {
     try {

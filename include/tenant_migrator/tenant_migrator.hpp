@@ -32,6 +32,7 @@
 #include "catalog/selection.hpp"
 #include "policies/isolation.hpp"
 #include "policies/connection.hpp"
+#include "policies/connection_cap.hpp"
 #include "reporting/events.hpp"
 #include "reporting/console_reporter.hpp"
 #include "reporting/log_reporter.hpp"

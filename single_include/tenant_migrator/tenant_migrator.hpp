@@ -2408,17 +2408,24 @@ inline migration_set load_migrations(const std::filesystem::path& dir, const lay
 #include <vector>
 
 // ---- interrupt.hpp ----
-// Cancelling the statement a migration is running, from a signal handler.
+// Cancelling the statements migrations are running, from a signal handler.
 //
 // While a migration's SQL runs, the migrator arms a slot with the connection's
 // interrupter (if its adapter has one: `interrupt_handle interrupter()`, e.g.
 // PQcancel, sqlite3_interrupt). interrupt_running_migration(), called from a
 // SIGINT/SIGTERM handler after it sets migrator_options::stop_signal, asks the
-// database to stop that statement; the migrator then rolls the migration back
-// and reports the run as interrupted. Without it a long statement would run to
-// its end before the rollback.
+// database to stop every armed statement; the migrator then rolls each
+// migration back and reports the run as interrupted. Without it a long
+// statement would run to its end before the rollback.
+//
+// There is one slot per statement running at once: a sequential run uses
+// one, a run with several workers (ParallelExecution) one per worker, up to
+// max_armed_interrupts; a statement started when all are taken runs to its end.
 
+#include <array>
 #include <atomic>
+#include <cstddef>
+#include <thread>
 
 namespace tenant_migrator {
 
@@ -2429,33 +2436,67 @@ struct interrupt_handle {
   void* target = nullptr;
 };
 
-namespace detail {
-inline std::atomic<void (*)(void*) noexcept> running_cancel{nullptr};
-inline std::atomic<void*> running_target{nullptr};
+inline constexpr std::size_t max_armed_interrupts = 128;
 
-// Arms the slot for one statement; disarms it when destroyed. The migrator
-// runs on one thread, and a signal handler interrupts that thread, so the
-// target cannot be destroyed while the handler uses it.
+namespace detail {
+// A slot is free, being armed or disarmed by its statement's thread, armed,
+// or in use by a signal handler (which calls cancel). The handler only takes
+// an armed slot, and disarming waits while a handler on another thread uses
+// it, so the target cannot be destroyed under the handler. A handler that
+// interrupts the very thread disarming its slot finishes before that thread
+// goes on, so the wait never blocks on itself.
+enum slot_state : int { slot_free, slot_busy, slot_armed, slot_cancelling };
+
+struct interrupt_slot {
+  std::atomic<int> state{slot_free};
+  void (*cancel)(void*) noexcept = nullptr;  // written while busy, read while cancelling
+  void* target = nullptr;
+};
+static_assert(std::atomic<int>::is_always_lock_free, "signal handlers need lock-free atomics");
+
+inline std::array<interrupt_slot, max_armed_interrupts> interrupt_slots{};
+
+// Arms a free slot for one statement; disarms it when destroyed.
 class armed_interrupt {
  public:
   explicit armed_interrupt(interrupt_handle h) noexcept {
-    running_target.store(h.target);
-    running_cancel.store(h.cancel);
+    for (auto& slot : interrupt_slots) {
+      int expected = slot_free;
+      if (!slot.state.compare_exchange_strong(expected, slot_busy)) continue;
+      slot.cancel = h.cancel;
+      slot.target = h.target;
+      slot.state.store(slot_armed);
+      slot_ = &slot;
+      return;
+    }
   }
   ~armed_interrupt() {
-    running_cancel.store(nullptr);
-    running_target.store(nullptr);
+    if (!slot_) return;
+    for (;;) {
+      int expected = slot_armed;
+      if (slot_->state.compare_exchange_strong(expected, slot_busy)) break;
+      std::this_thread::yield();  // a handler on another thread is cancelling: wait for it
+    }
+    slot_->cancel = nullptr;
+    slot_->target = nullptr;
+    slot_->state.store(slot_free);
   }
   armed_interrupt(const armed_interrupt&) = delete;
   armed_interrupt& operator=(const armed_interrupt&) = delete;
+
+ private:
+  interrupt_slot* slot_ = nullptr;
 };
 }  // namespace detail
 
-// Async-signal-safe: cancels the migration statement running now, if any.
+// Async-signal-safe: cancels every migration statement running now.
 inline void interrupt_running_migration() noexcept {
-  auto cancel = detail::running_cancel.load();
-  void* target = detail::running_target.load();
-  if (cancel && target) cancel(target);
+  for (auto& slot : detail::interrupt_slots) {
+    int expected = detail::slot_armed;
+    if (!slot.state.compare_exchange_strong(expected, detail::slot_cancelling)) continue;
+    if (slot.cancel && slot.target) slot.cancel(slot.target);
+    slot.state.store(detail::slot_armed);
+  }
 }
 
 }  // namespace tenant_migrator
@@ -4073,6 +4114,9 @@ class FreshConnectionPerTenant {
   explicit FreshConnectionPerTenant(A adapter) : adapter_(std::move(adapter)) {}
   A& adapter() noexcept { return adapter_; }
 
+  // The policy of another worker of a concurrent run (ParallelExecution).
+  FreshConnectionPerTenant for_worker() const { return FreshConnectionPerTenant(adapter_); }
+
   template <class F>
   decltype(auto) with_connection(const std::string& target, F&& f) {
     auto connection = adapter_.connect(target);
@@ -4108,6 +4152,10 @@ class ReuseConnectionPerServer {
   ReuseConnectionPerServer() = default;
   explicit ReuseConnectionPerServer(A adapter) : adapter_(std::move(adapter)) {}
   A& adapter() noexcept { return adapter_; }
+
+  // The policy of another worker of a concurrent run (ParallelExecution):
+  // its own connections, one per server.
+  ReuseConnectionPerServer for_worker() const { return ReuseConnectionPerServer(adapter_); }
 
   template <class F>
   decltype(auto) with_connection(const std::string& target, F&& f) {
@@ -4160,6 +4208,111 @@ class ReuseConnectionPerServer {
 
   A adapter_{};
   std::map<std::string, entry> open_;
+};
+
+}  // namespace tenant_migrator
+// ---- policies/connection_cap.hpp ----
+// MaxConnectionsPerServer: a ConnectionPolicy around another that lets at
+// most `limit` connections to any one server be in use at once, across all
+// the workers of a run (ParallelExecution). A worker that would go over
+// waits until another gives its connection back.
+//
+// The server of a target is the adapter's server_of(target)
+// (capability::server_identity; PostgreSQL: host, port, user); an adapter
+// without it is taken to have one server. It counts the connections the
+// wrapped policy lends (inside with_connection); a policy that keeps idle
+// connections open between tenants (ReuseConnectionPerServer) holds one
+// more per worker and server at most.
+
+#include <condition_variable>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+
+
+namespace tenant_migrator {
+
+// A counting semaphore per server, shared by the workers' policies.
+class server_connection_slots {
+ public:
+  explicit server_connection_slots(std::size_t limit) : limit_(limit < 1 ? 1 : limit) {}
+
+  std::size_t limit() const noexcept { return limit_; }
+
+  void acquire(const std::string& server) {
+    std::unique_lock lock(mutex_);
+    freed_.wait(lock, [&] { return in_use_[server] < limit_; });
+    std::size_t now = ++in_use_[server];
+    if (now > peak_) peak_ = now;
+  }
+  void release(const std::string& server) {
+    {
+      std::lock_guard lock(mutex_);
+      --in_use_[server];
+    }
+    freed_.notify_all();
+  }
+  // The most connections in use to one server at any time so far.
+  std::size_t peak() const {
+    std::lock_guard lock(mutex_);
+    return peak_;
+  }
+
+ private:
+  std::size_t limit_;
+  mutable std::mutex mutex_;
+  std::condition_variable freed_;
+  std::map<std::string, std::size_t> in_use_;
+  std::size_t peak_ = 0;
+};
+
+template <class Inner>
+class MaxConnectionsPerServer {
+  static_assert(check_connection_policy<Inner>());
+
+ public:
+  using adapter_type = typename Inner::adapter_type;
+
+  MaxConnectionsPerServer(Inner inner, std::size_t limit)
+      : inner_(std::move(inner)), slots_(std::make_shared<server_connection_slots>(limit)) {}
+
+  adapter_type& adapter() noexcept { return inner_.adapter(); }
+  const server_connection_slots& slots() const noexcept { return *slots_; }
+
+  template <class F>
+  decltype(auto) with_connection(const std::string& target, F&& f) {
+    struct slot {
+      server_connection_slots& slots;
+      std::string server;
+      slot(server_connection_slots& s, std::string name) : slots(s), server(std::move(name)) { slots.acquire(server); }
+      ~slot() { slots.release(server); }
+    } held(*slots_, server_of(target));
+    return inner_.with_connection(target, std::forward<F>(f));
+  }
+
+  // Another worker's policy: its own inner policy, the same slots.
+  MaxConnectionsPerServer for_worker()
+    requires requires(Inner& inner) { inner.for_worker(); }
+  {
+    return MaxConnectionsPerServer(inner_.for_worker(), slots_);
+  }
+
+ private:
+  MaxConnectionsPerServer(Inner inner, std::shared_ptr<server_connection_slots> slots)
+      : inner_(std::move(inner)), slots_(std::move(slots)) {}
+
+  std::string server_of(const std::string& target) {
+    if constexpr (claims<adapter_type, capability::server_identity>)
+      return inner_.adapter().server_of(target);
+    else
+      return {};
+  }
+
+  Inner inner_;
+  std::shared_ptr<server_connection_slots> slots_;
 };
 
 }  // namespace tenant_migrator
@@ -4684,11 +4837,15 @@ static_assert(ExecutionPolicy<RolloutExecution>);
 // A failing tenant never stops the run; the summary says what happened.
 // The pieces: migrator/tenant_access.hpp (reach a tenant), step_runner.hpp
 // (one migration), tenant_runner.hpp (one tenant), fast_path.hpp (batched
-// history reads), execution.hpp (how the run's tenants are processed).
+// history reads), execution.hpp (how the run's tenants are processed;
+// parallel_execution.hpp: several workers at once).
 // Reference: docs/reference/tenant-migrator.md.
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -4793,6 +4950,90 @@ struct migrator_options {
   // migrated as usual. Must name a migration of the set (validate_baseline).
   std::optional<migration_key> baseline{};
 };
+
+}  // namespace tenant_migrator
+// ---- migrator/parallel_execution.hpp ----
+// ParallelExecution: an ExecutionPolicy that migrates up to `workers`
+// tenants at once, each worker on its own thread taking the next tenant of
+// the run's order (docs/concepts/execution-policy.md).
+//
+//   TenantMigrator<PerTenantIsolation, MaxConnectionsPerServer<FreshConnectionPerTenant<PostgresqlAdapter>>,
+//                  ConsoleReporter, ParallelExecution>
+//       m(connections, ConsoleReporter{}, options, ParallelExecution{4});
+//
+// It is a ConcurrentExecution: it calls process(i, worker), and
+// TenantMigrator::run gives each worker its own connection policy (the
+// policy's for_worker()), its own tenant runner and a reporter that holds a
+// tenant's events until the tenant finishes, then hands them to the run's
+// reporter whole, under a lock: a tenant's lines never mix with another's,
+// tenants appear in the order they finish, and the summary keeps the run's
+// order. Once stop() is true no worker starts a new tenant; the tenants
+// running finish (their statements are cancelled by interrupt.hpp on a signal).
+
+#include <algorithm>
+#include <atomic>
+#include <concepts>
+#include <cstddef>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+
+namespace tenant_migrator {
+
+// An ExecutionPolicy that calls process from several threads: it says how
+// many (`workers()`) and calls process(i, worker) with worker in [0, workers()).
+template <class E>
+concept ConcurrentExecution = ExecutionPolicy<E> && requires(const E& execution) {
+  { execution.workers() } -> std::convertible_to<std::size_t>;
+};
+
+struct ParallelExecution {
+  std::size_t worker_count = 1;  // at least 1
+
+  std::size_t workers() const noexcept { return std::max<std::size_t>(worker_count, 1); }
+
+  // Calls process(i) or process(i, worker) for tenants i in [0, count), from
+  // up to workers() threads; returns how many it started (tenants 0 .. that - 1).
+  // An exception escaping process (a bug, or memory exhausted) stops the
+  // other workers from starting more and is rethrown here once they end.
+  template <class Process, class Stop>
+  std::size_t execute(std::size_t count, Process&& process, Stop&& stop) {
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> failed{false};
+    std::exception_ptr first_error;
+    std::mutex error_mutex;
+    auto work = [&](std::size_t worker) {
+      try {
+        while (!failed.load() && !stop()) {
+          std::size_t i = next.fetch_add(1);
+          if (i >= count) return;
+          if constexpr (std::is_invocable_v<Process&, std::size_t, std::size_t>)
+            process(i, worker);
+          else
+            process(i);
+        }
+      } catch (...) {
+        std::lock_guard lock(error_mutex);
+        if (!first_error) first_error = std::current_exception();
+        failed.store(true);
+      }
+    };
+    const std::size_t threads = std::min(workers(), count);
+    {
+      std::vector<std::jthread> pool;
+      pool.reserve(threads);
+      for (std::size_t w = 1; w < threads; ++w) pool.emplace_back(work, w);
+      if (threads > 0) work(0);  // the calling thread is worker 0
+    }  // joins
+    if (first_error) std::rethrow_exception(first_error);
+    return std::min(next.load(), count);
+  }
+};
+
+static_assert(ConcurrentExecution<ParallelExecution>);
 
 }  // namespace tenant_migrator
 // ---- migrator/tenant_runner.hpp ----
@@ -5283,6 +5524,60 @@ class tenant_runner {
 };
 
 }  // namespace tenant_migrator::detail
+// ---- reporting/tenant_buffered_reporter.hpp ----
+// TenantBufferedReporter: one worker's view of a reporter shared by several
+// workers (ParallelExecution). It keeps a tenant's events until its
+// tenant_finished, then hands them all to the shared reporter in one go,
+// under the run's lock: the shared reporter is called by one thread at a
+// time and never sees two tenants' events mixed.
+//
+// Events hold references; the ones kept refer to the run's tenants and
+// migration set, which outlive the run, and tenant_finished (whose result
+// is the runner's) is delivered at once, so nothing kept dangles.
+
+#include <mutex>
+#include <utility>
+#include <variant>
+#include <vector>
+
+
+namespace tenant_migrator {
+
+template <class Shared>
+class TenantBufferedReporter {
+ public:
+  TenantBufferedReporter(Shared& shared, std::mutex& lock) : shared_(&shared), lock_(&lock) {}
+
+  void on(const tenant_started& e) { held_.emplace_back(e); }
+  void on(const migration_started& e) { held_.emplace_back(e); }
+  void on(const migration_applied& e) { held_.emplace_back(e); }
+  void on(const migration_failed& e) { held_.emplace_back(e); }
+  void on(const tenant_finished& e) {
+    {
+      std::lock_guard guard(*lock_);
+      for (const auto& held : held_) std::visit([&](const auto& event) { shared_->on(event); }, held);
+      shared_->on(e);
+    }
+    held_.clear();
+  }
+  // Run events come from the run's own thread, outside any worker.
+  void on(const run_started& e) {
+    std::lock_guard guard(*lock_);
+    shared_->on(e);
+  }
+  void on(const run_finished& e) {
+    std::lock_guard guard(*lock_);
+    shared_->on(e);
+  }
+
+ private:
+  using tenant_event = std::variant<tenant_started, migration_started, migration_applied, migration_failed>;
+  Shared* shared_;
+  std::mutex* lock_;
+  std::vector<tenant_event> held_;
+};
+
+}  // namespace tenant_migrator
 
 namespace tenant_migrator {
 
@@ -5347,9 +5642,8 @@ class TenantMigrator {
     auto started = std::chrono::steady_clock::now();
     reporter_.on(run_started{tenants.size(), set.size()});
     auto known = detail::read_histories_in_batches<IsolationStrategy>(connections_, tenants, options_.master_location);
-    runner tenant_runner(connections_, reporter_, options_);
     std::vector<std::optional<tenant_result>> results(tenants.size());
-    auto process = [&](std::size_t i) -> const tenant_result& {
+    auto process_with = [&](auto& tenant_runner, std::size_t i) -> const tenant_result& {
       const tenant& t = tenants[i];
       if (auto it = known.find(t.id); it != known.end() && is_up_to_date(set, it->second, target))
         results[i] = tenant_runner.report_up_to_date(t, i, tenants.size());
@@ -5357,8 +5651,15 @@ class TenantMigrator {
         results[i] = tenant_runner.migrate(t, set, target, i, tenants.size());
       return *results[i];
     };
-    std::size_t started_count =
-        execution_.execute(tenants.size(), process, [&] { return detail::stop_requested(options_) != 0; });
+    auto stop = [&] { return detail::stop_requested(options_) != 0; };
+    std::size_t started_count = 0;
+    if constexpr (ConcurrentExecution<Execution>) {
+      started_count = run_concurrently(tenants.size(), process_with, stop);
+    } else {
+      runner tenant_runner(connections_, reporter_, options_);
+      started_count = execution_.execute(
+          tenants.size(), [&](std::size_t i) -> const tenant_result& { return process_with(tenant_runner, i); }, stop);
+    }
     run_summary summary;
     for (auto& r : results)
       if (r) summary.tenants.push_back(std::move(*r));
@@ -5432,6 +5733,33 @@ class TenantMigrator {
   }
 
  private:
+  // A ConcurrentExecution's workers: worker 0 uses the migrator's connection
+  // policy (and whatever connection the batched reads left open), every
+  // other one its own (for_worker()); each has its own runner, and a
+  // reporter that hands a tenant's events to reporter_ whole, under one lock.
+  template <class ProcessWith, class Stop>
+  std::size_t run_concurrently(std::size_t count, ProcessWith& process_with, Stop& stop) {
+    static_assert(requires(ConnectionPolicy& p) {
+      { p.for_worker() } -> std::convertible_to<ConnectionPolicy>;
+    }, "ConnectionPolicy: a concurrent ExecutionPolicy (ParallelExecution) needs `ConnectionPolicy for_worker()`, "
+       "the policy another worker thread uses");
+    using worker_reporter = TenantBufferedReporter<Reporter>;
+    using worker_runner = detail::tenant_runner<IsolationStrategy, ConnectionPolicy, worker_reporter>;
+    std::mutex report_lock;
+    std::deque<ConnectionPolicy> own_connections;
+    std::deque<worker_reporter> reporters;
+    std::deque<worker_runner> runners;
+    const std::size_t workers = std::min<std::size_t>(execution_.workers(), count);
+    for (std::size_t w = 0; w < workers; ++w) {
+      ConnectionPolicy& connections = w == 0 ? connections_ : own_connections.emplace_back(connections_.for_worker());
+      runners.emplace_back(connections, reporters.emplace_back(reporter_, report_lock), options_);
+    }
+    return execution_.execute(
+        count,
+        [&](std::size_t i, std::size_t worker) -> const tenant_result& { return process_with(runners[worker], i); },
+        stop);
+  }
+
   static bool is_up_to_date(const migration_set& set, const std::vector<applied_migration>& history,
                             const migration_target& target) {
     try {

@@ -31,6 +31,9 @@ class FreshConnectionPerTenant {
   explicit FreshConnectionPerTenant(A adapter) : adapter_(std::move(adapter)) {}
   A& adapter() noexcept { return adapter_; }
 
+  // The policy of another worker of a concurrent run (ParallelExecution).
+  FreshConnectionPerTenant for_worker() const { return FreshConnectionPerTenant(adapter_); }
+
   template <class F>
   decltype(auto) with_connection(const std::string& target, F&& f) {
     auto connection = adapter_.connect(target);
@@ -66,6 +69,10 @@ class ReuseConnectionPerServer {
   ReuseConnectionPerServer() = default;
   explicit ReuseConnectionPerServer(A adapter) : adapter_(std::move(adapter)) {}
   A& adapter() noexcept { return adapter_; }
+
+  // The policy of another worker of a concurrent run (ParallelExecution):
+  // its own connections, one per server.
+  ReuseConnectionPerServer for_worker() const { return ReuseConnectionPerServer(adapter_); }
 
   template <class F>
   decltype(auto) with_connection(const std::string& target, F&& f) {
