@@ -46,11 +46,13 @@ struct run_request {
   bool fake = false;
   bool progress = false;  // the live line on standard error
   std::optional<tmig::migration_key> baseline{};  // --baseline
+  bool atomic = false;                            // --atomic
 };
 
 inline tmig::migrator_options migrator_options_of(const run_request& r) {
   auto options = migrator_options_of(r.master, r.timeouts, r.fake);
   options.baseline = r.baseline;
+  options.atomic = r.atomic;
   return options;
 }
 
@@ -75,15 +77,16 @@ int plan_tenants(Adapter& adapter, const std::vector<tmig::tenant>& tenants, con
 // Migrates `tenants` with the connection policy given, reports the run in the
 // format asked for, then marks the incomplete tenants that succeeded active.
 // A failure outside any tenant (the master lost) throws cannot_go_on.
-template <class Policy, class Catalog>
+// `execution`: how the tenants are processed (RolloutExecution for --canary ...).
+template <class Policy, class Catalog, class Execution = tmig::SequentialExecution>
 tmig::run_summary run_tenants(Policy policy, Catalog& catalog, const std::vector<tmig::tenant>& tenants,
-                              const run_request& r) {
+                              const run_request& r, Execution execution = {}) {
   if (r.fake) warn("--fake changes migration history without running any SQL.");
   tmig::run_summary summary;
   with_reporter(r.output, [&](auto output) {
     auto reporter = tmig::combine_reporters(std::move(output), tmig::ProgressReporter(std::cerr, r.progress));
-    migrator<Policy, decltype(reporter)> m(std::move(policy), std::move(reporter),
-                                           migrator_options_of(r));
+    migrator<Policy, decltype(reporter), Execution> m(std::move(policy), std::move(reporter),
+                                                      migrator_options_of(r), std::move(execution));
     after_start("the run could not go on", [&] {
       summary = m.run(tenants, r.set, r.target);
       tmig::mark_complete(catalog, tenants, summary);

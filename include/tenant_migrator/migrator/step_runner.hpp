@@ -57,7 +57,11 @@ inline int stop_requested(const migrator_options& options) noexcept {
 template <class Adapter, class Reporter>
 class step_runner {
  public:
-  step_runner(Reporter& reporter, const migrator_options& options) : reporter_(reporter), options_(options) {}
+  // `in_outer_transaction`: the caller holds a transaction around all the
+  // tenant's steps (migrator_options::atomic); each step runs inside it and
+  // neither commits nor rolls back.
+  step_runner(Reporter& reporter, const migrator_options& options, bool in_outer_transaction = false)
+      : reporter_(reporter), options_(options), in_outer_transaction_(in_outer_transaction) {}
 
   // Runs `step` for `t`; on any failure the transaction is rolled back, the
   // failure reported and rethrown (result.error names the file). `locked`:
@@ -196,9 +200,11 @@ class step_runner {
     return true;
   }
 
-  // f() between begin() and commit(); rolled back when it throws.
+  // f() between begin() and commit(); rolled back when it throws. Inside the
+  // caller's transaction, just f(): the caller commits or rolls back.
   template <class Connection, class F>
-  static void in_transaction(Connection& connection, F&& f) {
+  void in_transaction(Connection& connection, F&& f) const {
+    if (in_outer_transaction_) return f();
     connection.begin();
     try {
       f();
@@ -266,6 +272,7 @@ class step_runner {
 
   Reporter& reporter_;
   const migrator_options& options_;
+  bool in_outer_transaction_ = false;
 };
 
 }  // namespace tenant_migrator::detail
