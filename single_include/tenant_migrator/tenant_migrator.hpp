@@ -4820,6 +4820,7 @@ struct migrator_options {
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -4835,6 +4836,7 @@ struct migrator_options {
 #include <chrono>
 #include <exception>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -4865,6 +4867,23 @@ inline std::chrono::milliseconds elapsed_since(std::chrono::steady_clock::time_p
 
 inline int stop_requested(const migrator_options& options) noexcept {
   return options.stop_signal ? options.stop_signal->load() : 0;
+}
+
+// f() between connection.begin() and commit(); rolled back when it throws.
+template <class Connection, class F>
+void run_in_transaction(Connection& connection, F&& f) {
+  connection.begin();
+  try {
+    f();
+    connection.commit();
+  } catch (...) {
+    try {
+      connection.rollback();
+    } catch (...) {
+      // The connection is gone; the server rolls back on its own.
+    }
+    throw;
+  }
 }
 
 template <class Adapter, class Reporter>
@@ -5013,23 +5032,12 @@ class step_runner {
     return true;
   }
 
-  // f() between begin() and commit(); rolled back when it throws. Inside the
-  // caller's transaction, just f(): the caller commits or rolls back.
+  // f() in a transaction of its own, or, inside the caller's transaction,
+  // just f(): the caller commits or rolls back.
   template <class Connection, class F>
   void in_transaction(Connection& connection, F&& f) const {
     if (in_outer_transaction_) return f();
-    connection.begin();
-    try {
-      f();
-      connection.commit();
-    } catch (...) {
-      try {
-        connection.rollback();
-      } catch (...) {
-        // The connection is gone; the server rolls back on its own.
-      }
-      throw;
-    }
+    run_in_transaction(connection, std::forward<F>(f));
   }
 
   // SHA-256 of the first `n` statements' text: what a rerun checks before
@@ -5291,16 +5299,9 @@ class tenant_runner {
   // counts as applied, and the error says so.
   template <class Connection, class F>
   static void in_one_transaction(Connection& connection, tenant_result& result, F&& f) {
-    connection.begin();
     try {
-      f();
-      connection.commit();
+      run_in_transaction(connection, std::forward<F>(f));
     } catch (...) {
-      try {
-        connection.rollback();
-      } catch (...) {
-        // The connection is gone; the server rolls back on its own.
-      }
       if (result.applied > 0 && !result.error.empty())
         result.error += fmt::format(" (atomic: the {} migration(s) applied before it were rolled back too)",
                                     result.applied);

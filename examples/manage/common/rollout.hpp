@@ -98,7 +98,8 @@ struct rollout_options {
 
   void declare(CLI::App& c) {
     c.add_option("--tenants-from", tenants_from,
-                 "Only the tenants listed in FILE, one id a line ('-': standard input; blank and # lines skipped)");
+                 "Only the tenants listed in FILE, one id a line ('-': standard input; blank and # lines skipped)")
+        ->type_name("FILE");
     c.add_option("--order", order, "Tenant order: id (default) or created (registry creation time, then id)")
         ->check(CLI::IsMember({"id", "created"}))
         ->default_str("id");

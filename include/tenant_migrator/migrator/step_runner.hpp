@@ -9,6 +9,7 @@
 #include <chrono>
 #include <exception>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -52,6 +53,23 @@ inline std::chrono::milliseconds elapsed_since(std::chrono::steady_clock::time_p
 
 inline int stop_requested(const migrator_options& options) noexcept {
   return options.stop_signal ? options.stop_signal->load() : 0;
+}
+
+// f() between connection.begin() and commit(); rolled back when it throws.
+template <class Connection, class F>
+void run_in_transaction(Connection& connection, F&& f) {
+  connection.begin();
+  try {
+    f();
+    connection.commit();
+  } catch (...) {
+    try {
+      connection.rollback();
+    } catch (...) {
+      // The connection is gone; the server rolls back on its own.
+    }
+    throw;
+  }
 }
 
 template <class Adapter, class Reporter>
@@ -200,23 +218,12 @@ class step_runner {
     return true;
   }
 
-  // f() between begin() and commit(); rolled back when it throws. Inside the
-  // caller's transaction, just f(): the caller commits or rolls back.
+  // f() in a transaction of its own, or, inside the caller's transaction,
+  // just f(): the caller commits or rolls back.
   template <class Connection, class F>
   void in_transaction(Connection& connection, F&& f) const {
     if (in_outer_transaction_) return f();
-    connection.begin();
-    try {
-      f();
-      connection.commit();
-    } catch (...) {
-      try {
-        connection.rollback();
-      } catch (...) {
-        // The connection is gone; the server rolls back on its own.
-      }
-      throw;
-    }
+    run_in_transaction(connection, std::forward<F>(f));
   }
 
   // SHA-256 of the first `n` statements' text: what a rerun checks before

@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -178,16 +179,9 @@ class tenant_runner {
   // counts as applied, and the error says so.
   template <class Connection, class F>
   static void in_one_transaction(Connection& connection, tenant_result& result, F&& f) {
-    connection.begin();
     try {
-      f();
-      connection.commit();
+      run_in_transaction(connection, std::forward<F>(f));
     } catch (...) {
-      try {
-        connection.rollback();
-      } catch (...) {
-        // The connection is gone; the server rolls back on its own.
-      }
       if (result.applied > 0 && !result.error.empty())
         result.error += fmt::format(" (atomic: the {} migration(s) applied before it were rolled back too)",
                                     result.applied);
