@@ -562,3 +562,56 @@ TEST_CASE("rollout: a failing canary stops the run; a failure budget stops start
   auto paused = run_with({.pause = std::chrono::milliseconds(1)}, {});
   CHECK(paused.all_succeeded());
 }
+
+TEST_CASE("atomic: a tenant's migrations in one transaction, all or nothing; refused where that cannot hold") {
+  temp_dir d;
+  write_file(d / "users/0001_a.sql", "CREATE a");
+  write_file(d / "users/0002_b.sql", "CREATE b");
+  write_file(d / "users/0003_c.sql", "FAIL c");
+  auto set = load_migration_directory(d.path());
+  migrator_options atomic;
+  atomic.atomic = true;
+  using Fresh = FreshConnectionPerTenant<test_support::FakeAdapter>;
+  test_support::FakeAdapter adapter;
+  auto db = (*adapter.databases)["acme"] = std::make_shared<test_support::fake_database>();
+  TenantMigrator<DatabasePerTenant, Fresh, NullReporter> migrator(Fresh(adapter), {}, atomic);
+
+  auto failed = migrator.migrate_tenant(make_tenant("acme"), set);
+  CHECK(failed.outcome == tenant_outcome::failed);
+  CHECK(failed.applied == 0);
+  CHECK(failed.error ==
+        "users/0003_c.sql: simulated failure (atomic: the 2 migration(s) applied before it were rolled back too)");
+  CHECK(db->attempted.size() == 3);  // 0001 and 0002 ran, then were rolled back with 0003
+  CHECK(db->scripts.empty());
+  CHECK(db->history.empty());
+  CHECK_FALSE(db->has_history);  // the history table's creation was rolled back too
+
+  write_file(d / "users/0003_c.sql", "CREATE c");
+  auto fixed = load_migration_directory(d.path());
+  auto ok = migrator.migrate_tenant(make_tenant("acme"), fixed);
+  CHECK(ok.outcome == tenant_outcome::migrated);
+  CHECK(ok.applied == 3);
+  CHECK(db->history.size() == 3);
+
+  // A pending `-- transaction: off` migration: the tenant fails before anything runs; its plan says why.
+  write_file(d / "users/0004_d.sql", "-- transaction: off\nCREATE d");
+  write_file(d / "users/0005_e.sql", "CREATE e");
+  auto with_off = load_migration_directory(d.path());
+  auto attempted = db->attempted.size();
+  auto refused = migrator.migrate_tenant(make_tenant("acme"), with_off);
+  CHECK(refused.outcome == tenant_outcome::failed);
+  CHECK(refused.error == "atomic: users/0004_d.sql is `-- transaction: off`, so it cannot run inside the tenant's "
+                         "one transaction");
+  CHECK(db->attempted.size() == attempted);
+  CHECK(migrator.plan_tenant(make_tenant("acme"), with_off).error == refused.error);
+
+  // Without transactional DDL one transaction cannot undo DDL: refused, nothing run.
+  NonTransactionalFakeAdapter mysql_like;
+  auto other = (*mysql_like.databases)["acme"] = std::make_shared<test_support::fake_database>();
+  TenantMigrator<DatabasePerTenant, FreshConnectionPerTenant<NonTransactionalFakeAdapter>, NullReporter> plain(
+      FreshConnectionPerTenant<NonTransactionalFakeAdapter>(mysql_like), {}, atomic);
+  auto no_ddl = plain.migrate_tenant(make_tenant("acme"), fixed);
+  CHECK(no_ddl.outcome == tenant_outcome::failed);
+  CHECK(no_ddl.error.find("atomic: this database's DDL is not transactional") == 0);
+  CHECK(other->attempted.empty());
+}

@@ -206,6 +206,39 @@ TEST_CASE("ParallelExecution: each tenant once, none after stop, an escaping exc
   }
 }
 
+TEST_CASE("ParallelExecution with canaries and a failure budget") {
+  tenant_result ok, bad;
+  ok.outcome = tenant_outcome::up_to_date;
+  bad.outcome = tenant_outcome::failed;
+  SUBCASE("a failing canary: no other tenant starts") {
+    ParallelExecution parallel{4, 3, 0};
+    std::vector<std::atomic<int>> calls(20);
+    auto started = parallel.execute(
+        20, [&](std::size_t i) -> const tenant_result& { ++calls[i]; return i == 1 ? bad : ok; },
+        [] { return false; });
+    CHECK(started == 2);
+    for (std::size_t i = 0; i < 20; ++i) CHECK(calls[i].load() == (i < 2 ? 1 : 0));
+  }
+  SUBCASE("canaries that pass: every tenant runs once") {
+    ParallelExecution parallel{4, 3, 0};
+    std::vector<std::atomic<int>> calls(20);
+    auto started = parallel.execute(
+        20, [&](std::size_t i, std::size_t) -> const tenant_result& { ++calls[i]; return ok; },
+        [] { return false; });
+    CHECK(started == 20);
+    CHECK(std::all_of(calls.begin(), calls.end(), [](auto& c) { return c.load() == 1; }));
+  }
+  SUBCASE("--max-failures 2 with every tenant failing: the first `started` ran, at most one per worker past the budget") {
+    ParallelExecution parallel{2, 0, 2};
+    std::vector<std::atomic<int>> calls(50);
+    auto started = parallel.execute(
+        50, [&](std::size_t i) -> const tenant_result& { ++calls[i]; return bad; }, [] { return false; });
+    CHECK(started >= 2);
+    CHECK(started <= 3);
+    for (std::size_t i = 0; i < 50; ++i) CHECK(calls[i].load() == (i < started ? 1 : 0));
+  }
+}
+
 TEST_CASE("interrupt_running_migration cancels every armed statement, and none once disarmed") {
   static std::atomic<int> cancelled{0};
   auto cancel = [](void*) noexcept { ++cancelled; };

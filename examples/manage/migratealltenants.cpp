@@ -12,8 +12,9 @@ namespace manage {
 void migratealltenants_command::declare(CLI::App& c) {
   source.declare(c);
   target.declare(c);
-  add_tenant_list(c, "--tenant", only, "Only this tenant (repeatable, or a comma list)");
-  add_tenant_list(c, "--exclude", exclude, "Skip this tenant (repeatable, or a comma list)");
+  add_tenant_list(c, "--tenant", only, "Only this tenant or glob, e.g. eu-* (repeatable, or a comma list)");
+  add_tenant_list(c, "--exclude", exclude, "Skip this tenant or glob (repeatable, or a comma list)");
+  rollout.declare(c);
   c.add_option("--connection", connection, "fresh: a new connection per tenant (default); reuse: one per server")
       ->check(CLI::IsMember({"fresh", "reuse"}));
   timeouts.declare(c);
@@ -24,19 +25,22 @@ void migratealltenants_command::declare(CLI::App& c) {
 }
 
 int migratealltenants_command::run() {
-  parallel.check_with(connection);
+  parallel.check_with(connection, rollout);
   return with_run_sources(source, target, [&](auto& adapter, const std::string& master, const auto& set,
                                              const auto& to, auto& catalog) {
     using Adapter = std::remove_reference_t<decltype(adapter)>;
-    auto tenants = tmig::select_tenants(catalog, {only, exclude});
+    check_atomic_possible<Adapter>(rollout.atomic);
+    auto tenants = rollout.tenants(catalog, only, exclude);
     // A live line on stderr while stdout goes to a file or pipe (otherwise
     // the run would look silent on the terminal); never when stderr is not one.
     bool progress = !no_progress && ::isatty(STDERR_FILENO) == 1 && ::isatty(STDOUT_FILENO) != 1;
     run_request r{master, set, to, output, timeouts, target.fake, progress, baseline_of(target, set)};
+    r.atomic = rollout.atomic;
     if (target.plan) return plan_tenants(adapter, tenants, r);
     if (connection == "reuse")
-      return run_with_workers(tmig::ReuseConnectionPerServer<Adapter>(adapter), catalog, tenants, r, parallel);
-    return run_with_workers(fresh_connections<Adapter>(adapter), catalog, tenants, r, parallel);
+      return exit_of(run_with_workers(tmig::ReuseConnectionPerServer<Adapter>(adapter), catalog, tenants, r, parallel,
+                                      rollout));
+    return exit_of(run_with_workers(fresh_connections<Adapter>(adapter), catalog, tenants, r, parallel, rollout));
   });
 }
 

@@ -7,6 +7,7 @@
 #include "command.hpp"
 #include "common/cli.hpp"
 #include "common/parallel.hpp"
+#include "common/rollout.hpp"
 
 namespace manage {
 
@@ -14,6 +15,7 @@ struct migratealltenants_command : command {
   source_options source;
   target_options target;
   std::vector<std::string> only, exclude;
+  rollout_options rollout;  // --tenants-from, --order, --shard, --canary, --max-failures, --pause, --atomic
   std::string connection = "fresh";
   timeout_options timeouts;
   run_output_options output;

@@ -11,6 +11,7 @@ void migratetenant_command::declare(CLI::App& c) {
   c.add_option("--tenant-id", tenant_id, "The tenant")->required();
   target.declare(c);
   c.add_flag("--repair", repair, "Accept the current files' checksums for applied migrations (after checking the changes)");
+  add_atomic_flag(c, atomic);
   timeouts.declare(c);
   output.declare(c);
 }
@@ -19,8 +20,10 @@ int migratetenant_command::run() {
   return with_run_sources(source, target, [&](auto& adapter, const std::string& master, const auto& set,
                                              const auto& to, auto& catalog) {
     using Adapter = std::remove_reference_t<decltype(adapter)>;
+    check_atomic_possible<Adapter>(atomic);
     auto t = existing_tenant(catalog, tenant_id);
     run_request r{master, set, to, output, timeouts, target.fake, false, baseline_of(target, set)};
+    r.atomic = atomic;
     if (repair) {
       migrator<fresh_connections<Adapter>> m(fresh_connections<Adapter>(adapter), {},
                                               migrator_options_of(master, timeouts, false));

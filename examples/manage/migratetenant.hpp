@@ -5,6 +5,7 @@
 
 #include "command.hpp"
 #include "common/cli.hpp"
+#include "common/rollout.hpp"
 
 namespace manage {
 
@@ -13,6 +14,7 @@ struct migratetenant_command : command {
   std::string tenant_id;
   target_options target;
   bool repair = false;
+  bool atomic = false;  // --atomic
   timeout_options timeouts;
   run_output_options output;
 

@@ -3904,6 +3904,14 @@ std::vector<tenant> select_tenants(C& catalog, const tenant_selection& selection
   return out;
 }
 
+// Reorders tenants (as select_tenants returns them, by id) by when the
+// registry created them (tenant::created_at, ISO 8601 UTC, so text order is
+// time order), oldest first; tenants created at the same time stay by id.
+inline void order_by_creation(std::vector<tenant>& tenants) {
+  std::stable_sort(tenants.begin(), tenants.end(),
+                   [](const tenant& a, const tenant& b) { return a.created_at < b.created_at; });
+}
+
 // Moves the tenants `first` names (ids or globs) to the front, in `first`'s
 // order, the rest keeping theirs: canaries named by id go first. Throws
 // tenant_selection_error for a name that matches none of `tenants`.
@@ -4427,7 +4435,8 @@ class ConsoleReporter {
           break;
       }
     }
-    if (s.not_processed > 0) *out_ << "  " << s.not_processed << " not processed (interrupted)\n";
+    if (s.not_processed > 0)
+      *out_ << "  " << s.not_processed << " not processed" << (s.signal != 0 ? " (interrupted)" : "") << "\n";
     std::size_t total = s.tenants.size() + s.not_processed;
     if (s.all_succeeded())
       *out_ << "  Total: " << total << (total == 1 ? " tenant" : " tenants") << " migrated\n";
@@ -4949,6 +4958,11 @@ struct migrator_options {
   // exist already), then what follows applied. A tenant with a history is
   // migrated as usual. Must name a migration of the set (validate_baseline).
   std::optional<migration_key> baseline{};
+  // All of a tenant's pending migrations in one transaction (Flyway's group
+  // mode): the tenant is fully migrated or left exactly as it was. Needs an
+  // adapter with capability::transactional_ddl; a tenant whose pending
+  // migrations include a `-- transaction: off` one fails before anything runs.
+  bool atomic = false;
 };
 
 }  // namespace tenant_migrator
@@ -4992,6 +5006,12 @@ concept ConcurrentExecution = ExecutionPolicy<E> && requires(const E& execution)
 
 struct ParallelExecution {
   std::size_t worker_count = 1;  // at least 1
+  // A rollout with workers, as RolloutExecution without pauses: the first
+  // `canaries` tenants run first, one at a time, and if one fails no other
+  // starts; once `max_failures` tenants failed (0: no limit) no new one
+  // starts (the tenants other workers are running then still finish).
+  std::size_t canaries = 0;
+  std::size_t max_failures = 0;
 
   std::size_t workers() const noexcept { return std::max<std::size_t>(worker_count, 1); }
 
@@ -5001,27 +5021,37 @@ struct ParallelExecution {
   // other workers from starting more and is rethrown here once they end.
   template <class Process, class Stop>
   std::size_t execute(std::size_t count, Process&& process, Stop&& stop) {
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> failed{false};
+    auto call = [&](std::size_t i, std::size_t worker) -> decltype(auto) {
+      if constexpr (std::is_invocable_v<Process&, std::size_t, std::size_t>)
+        return process(i, worker);
+      else
+        return process(i);
+    };
+    const std::size_t first = std::min(canaries, count);
+    for (std::size_t i = 0; i < first; ++i) {
+      if (stop()) return i;
+      if (!call(i, 0).succeeded()) return i + 1;  // a canary failed: touch no other tenant
+    }
+    std::atomic<std::size_t> next{first};
+    std::atomic<std::size_t> failed_tenants{0};
+    std::atomic<bool> halted{false};
     std::exception_ptr first_error;
     std::mutex error_mutex;
     auto work = [&](std::size_t worker) {
       try {
-        while (!failed.load() && !stop()) {
+        while (!halted.load() && !stop()) {
           std::size_t i = next.fetch_add(1);
           if (i >= count) return;
-          if constexpr (std::is_invocable_v<Process&, std::size_t, std::size_t>)
-            process(i, worker);
-          else
-            process(i);
+          if (call(i, worker).succeeded()) continue;
+          if (max_failures != 0 && failed_tenants.fetch_add(1) + 1 >= max_failures) halted.store(true);
         }
       } catch (...) {
         std::lock_guard lock(error_mutex);
         if (!first_error) first_error = std::current_exception();
-        failed.store(true);
+        halted.store(true);
       }
     };
-    const std::size_t threads = std::min(workers(), count);
+    const std::size_t threads = std::min(workers(), count - first);
     {
       std::vector<std::jthread> pool;
       pool.reserve(threads);
@@ -5047,6 +5077,7 @@ static_assert(ConcurrentExecution<ParallelExecution>);
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -5062,6 +5093,7 @@ static_assert(ConcurrentExecution<ParallelExecution>);
 #include <chrono>
 #include <exception>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -5094,10 +5126,31 @@ inline int stop_requested(const migrator_options& options) noexcept {
   return options.stop_signal ? options.stop_signal->load() : 0;
 }
 
+// f() between connection.begin() and commit(); rolled back when it throws.
+template <class Connection, class F>
+void run_in_transaction(Connection& connection, F&& f) {
+  connection.begin();
+  try {
+    f();
+    connection.commit();
+  } catch (...) {
+    try {
+      connection.rollback();
+    } catch (...) {
+      // The connection is gone; the server rolls back on its own.
+    }
+    throw;
+  }
+}
+
 template <class Adapter, class Reporter>
 class step_runner {
  public:
-  step_runner(Reporter& reporter, const migrator_options& options) : reporter_(reporter), options_(options) {}
+  // `in_outer_transaction`: the caller holds a transaction around all the
+  // tenant's steps (migrator_options::atomic); each step runs inside it and
+  // neither commits nor rolls back.
+  step_runner(Reporter& reporter, const migrator_options& options, bool in_outer_transaction = false)
+      : reporter_(reporter), options_(options), in_outer_transaction_(in_outer_transaction) {}
 
   // Runs `step` for `t`; on any failure the transaction is rolled back, the
   // failure reported and rethrown (result.error names the file). `locked`:
@@ -5236,21 +5289,12 @@ class step_runner {
     return true;
   }
 
-  // f() between begin() and commit(); rolled back when it throws.
+  // f() in a transaction of its own, or, inside the caller's transaction,
+  // just f(): the caller commits or rolls back.
   template <class Connection, class F>
-  static void in_transaction(Connection& connection, F&& f) {
-    connection.begin();
-    try {
-      f();
-      connection.commit();
-    } catch (...) {
-      try {
-        connection.rollback();
-      } catch (...) {
-        // The connection is gone; the server rolls back on its own.
-      }
-      throw;
-    }
+  void in_transaction(Connection& connection, F&& f) const {
+    if (in_outer_transaction_) return f();
+    run_in_transaction(connection, std::forward<F>(f));
   }
 
   // SHA-256 of the first `n` statements' text: what a rerun checks before
@@ -5306,6 +5350,7 @@ class step_runner {
 
   Reporter& reporter_;
   const migrator_options& options_;
+  bool in_outer_transaction_ = false;
 };
 
 }  // namespace tenant_migrator::detail
@@ -5382,18 +5427,11 @@ class tenant_runner {
     try {
       open(t, [&](auto& connection, const tenant_scope& scope) {
         with_tenant_lock<adapter_type>(connection, scope.lock_key, options_.lock_wait, [&](bool locked) {
-          ensure_history_table(connection, scope.history_table);
-          auto plan = plan_from(set, read_history(connection, scope.history_table), target);
-          if (!options_.fake) check_placeholder_values(plan, t, connection);  // before any step runs
-          step_runner<adapter_type, Reporter> steps(reporter_, options_);
-          // Baseline steps are recorded as --fake ones are: reported as migration_applied with fake set.
-          migrator_options record_only = options_;
-          record_only.fake = true;
-          step_runner<adapter_type, Reporter> baseline_steps(reporter_, record_only);
-          for (const auto& step : plan) {
-            if (stop_requested(options_)) throw interrupted_error("stopped before " + step.what->file());
-            (step.baseline ? baseline_steps : steps).apply(connection, scope.history_table, t, step, result, locked);
-          }
+          auto apply = [&] { apply_plan(connection, scope, t, set, target, result, locked); };
+          if (options_.atomic)
+            in_one_transaction(connection, result, apply);
+          else
+            apply();
         });
       });
       result.outcome = result.applied > 0 ? tenant_outcome::migrated : tenant_outcome::up_to_date;
@@ -5440,9 +5478,11 @@ class tenant_runner {
   std::vector<plan_step> plan_from(const migration_set& set, const std::vector<applied_migration>& history,
                                    const migration_target& target) const {
     if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
-    if (options_.baseline && history.empty())
-      return make_baseline_plan(set, *options_.baseline, target, !options_.fake);
-    return make_plan(set, history, target, !options_.fake);
+    auto plan = options_.baseline && history.empty()
+                    ? make_baseline_plan(set, *options_.baseline, target, !options_.fake)
+                    : make_plan(set, history, target, !options_.fake);
+    if (options_.atomic) check_atomic(plan);
+    return plan;
   }
 
   tenant_state inspect(const tenant& t, const migration_set& set) {
@@ -5493,6 +5533,56 @@ class tenant_runner {
   }
 
  private:
+  // The tenant's history table made sure of, its plan made, then each step applied.
+  template <class Connection>
+  void apply_plan(Connection& connection, const tenant_scope& scope, const tenant& t, const migration_set& set,
+                  const migration_target& target, tenant_result& result, bool locked) {
+    ensure_history_table(connection, scope.history_table);
+    auto plan = plan_from(set, read_history(connection, scope.history_table), target);
+    if (!options_.fake) check_placeholder_values(plan, t, connection);  // before any step runs
+    step_runner<adapter_type, Reporter> steps(reporter_, options_, options_.atomic);
+    // Baseline steps are recorded as --fake ones are: reported as migration_applied with fake set.
+    migrator_options record_only = options_;
+    record_only.fake = true;
+    step_runner<adapter_type, Reporter> baseline_steps(reporter_, record_only, options_.atomic);
+    for (const auto& step : plan) {
+      if (stop_requested(options_)) throw interrupted_error("stopped before " + step.what->file());
+      (step.baseline ? baseline_steps : steps).apply(connection, scope.history_table, t, step, result, locked);
+    }
+  }
+
+  // migrator_options::atomic: f() (the whole tenant, history table included)
+  // in one transaction. On failure everything is rolled back, so nothing
+  // counts as applied, and the error says so.
+  template <class Connection, class F>
+  static void in_one_transaction(Connection& connection, tenant_result& result, F&& f) {
+    try {
+      run_in_transaction(connection, std::forward<F>(f));
+    } catch (...) {
+      if (result.applied > 0 && !result.error.empty())
+        result.error += fmt::format(" (atomic: the {} migration(s) applied before it were rolled back too)",
+                                    result.applied);
+      result.applied = 0;
+      throw;
+    }
+  }
+
+  // Where migrator_options::atomic cannot hold, refused before anything runs.
+  static void check_atomic(const std::vector<plan_step>& plan) {
+    if constexpr (!claims<adapter_type, capability::transactional_ddl>) {
+      if (!plan.empty())
+        throw error("atomic: this database's DDL is not transactional, so one transaction cannot undo a failed "
+                    "migration's DDL");
+    }
+    for (const auto& step : plan) {
+      const migration& m = *step.what;
+      if (step.baseline || m.transactional) continue;
+      throw error(fmt::format("atomic: {} is `-- transaction: off`, so it cannot run inside the tenant's one "
+                              "transaction",
+                              step.way == direction::forwards ? m.file() : m.down_file()));
+    }
+  }
+
   void repair_locked(const tenant& t, const migration_set& set, std::vector<migration_key>& repaired) {
     open(t, [&](auto& connection, const tenant_scope& scope) {
       with_tenant_lock<adapter_type>(connection, scope.lock_key, options_.lock_wait, [&](bool) {

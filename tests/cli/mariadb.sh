@@ -77,6 +77,10 @@ check "no row for refused tenants" 0 "$(sql "SELECT count(*) FROM tenant_migrato
 check "mysql untouched" 1 "$(root_sql "SELECT count(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'mysql'")"
 
 # --- migratealltenants: a run, --plan, --fake ----------------------------------
+# --atomic cannot hold without transactional DDL: refused before anything runs (docs/scale-out.md).
+expect_status "--atomic refused" 2 "$manage" migratealltenants --atomic
+expect_output "--atomic: why" "error: --atomic: this database's DDL is not transactional"
+expect_status "migratetenant --atomic refused" 2 "$manage" migratetenant --tenant-id acme --atomic
 expect_status "plan before the run" 0 "$manage" migratealltenants --plan --format json
 keep
 cp "$work/out" "$work/plan.jsonl"

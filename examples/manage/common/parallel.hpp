@@ -13,6 +13,7 @@
 #include <tenant_migrator/tenant_migrator.hpp>
 
 #include "cli.hpp"
+#include "rollout.hpp"
 #include "run.hpp"
 
 namespace manage {
@@ -50,7 +51,10 @@ struct parallel_options {
 
   // --connection reuse keeps each worker's connection open between tenants,
   // so N workers hold N connections to a server: refused above the cap.
-  void check_with(const std::string& connection) const {
+  void check_with(const std::string& connection, const rollout_options& rollout) const {
+    if (workers() > 1 && rollout.pauses())
+      throw tmig::usage_error("--pause waits between two tenants, one at a time: it cannot go with --parallel " +
+                              parallel);
     if (connection == "reuse" && workers() > connections_per_server())
       throw tmig::usage_error("--connection reuse keeps one connection per worker open: --parallel " + parallel +
                               " needs --max-connections-per-server " + parallel + " or more (it is " +
@@ -70,14 +74,26 @@ struct parallel_options {
 };
 
 // Migrates `tenants` as run_tenants does: with --parallel 1 exactly so (one
-// at a time, in order); with more, ParallelExecution's workers, each
-// connection in use counted against the per-server cap.
+// at a time, in order; RolloutExecution for --canary, --max-failures,
+// --pause); with more, ParallelExecution's workers (canaries first, the
+// failure budget shared), each connection in use counted against the
+// per-server cap. Says on stderr why a rollout stopped early.
 template <class Policy, class Catalog>
-int run_with_workers(Policy policy, Catalog& catalog, const std::vector<tmig::tenant>& tenants, const run_request& r,
-                     const parallel_options& parallel) {
-  if (parallel.workers() == 1) return exit_of(run_tenants(std::move(policy), catalog, tenants, r));
-  tmig::MaxConnectionsPerServer<Policy> capped(std::move(policy), parallel.connections_per_server());
-  return exit_of(run_tenants(std::move(capped), catalog, tenants, r, tmig::ParallelExecution{parallel.workers()}));
+tmig::run_summary run_with_workers(Policy policy, Catalog& catalog, const std::vector<tmig::tenant>& tenants,
+                                   const run_request& r, const parallel_options& parallel,
+                                   const rollout_options& rollout) {
+  tmig::run_summary summary;
+  if (parallel.workers() > 1) {
+    tmig::MaxConnectionsPerServer<Policy> capped(std::move(policy), parallel.connections_per_server());
+    summary = run_tenants(std::move(capped), catalog, tenants, r,
+                          tmig::ParallelExecution{parallel.workers(), rollout.canaries(), rollout.max_failures});
+  } else if (rollout.staged()) {
+    summary = run_tenants(std::move(policy), catalog, tenants, r, rollout.execution());
+  } else {
+    summary = run_tenants(std::move(policy), catalog, tenants, r);
+  }
+  rollout.explain_stop(summary);
+  return summary;
 }
 
 }  // namespace manage

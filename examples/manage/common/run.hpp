@@ -46,11 +46,13 @@ struct run_request {
   bool fake = false;
   bool progress = false;  // the live line on standard error
   std::optional<tmig::migration_key> baseline{};  // --baseline
+  bool atomic = false;                            // --atomic
 };
 
 inline tmig::migrator_options migrator_options_of(const run_request& r) {
   auto options = migrator_options_of(r.master, r.timeouts, r.fake);
   options.baseline = r.baseline;
+  options.atomic = r.atomic;
   return options;
 }
 
@@ -75,7 +77,8 @@ int plan_tenants(Adapter& adapter, const std::vector<tmig::tenant>& tenants, con
 // Migrates `tenants` with the connection policy given, reports the run in the
 // format asked for, then marks the incomplete tenants that succeeded active.
 // A failure outside any tenant (the master lost) throws cannot_go_on.
-// `execution`: one tenant at a time by default (--parallel: common/parallel.hpp).
+// `execution`: how the tenants are processed (one at a time by default;
+// RolloutExecution for --canary ..., ParallelExecution for --parallel).
 template <class Policy, class Catalog, class Execution = tmig::SequentialExecution>
 tmig::run_summary run_tenants(Policy policy, Catalog& catalog, const std::vector<tmig::tenant>& tenants,
                               const run_request& r, Execution execution = {}) {

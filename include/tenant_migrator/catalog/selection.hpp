@@ -96,6 +96,14 @@ std::vector<tenant> select_tenants(C& catalog, const tenant_selection& selection
   return out;
 }
 
+// Reorders tenants (as select_tenants returns them, by id) by when the
+// registry created them (tenant::created_at, ISO 8601 UTC, so text order is
+// time order), oldest first; tenants created at the same time stay by id.
+inline void order_by_creation(std::vector<tenant>& tenants) {
+  std::stable_sort(tenants.begin(), tenants.end(),
+                   [](const tenant& a, const tenant& b) { return a.created_at < b.created_at; });
+}
+
 // Moves the tenants `first` names (ids or globs) to the front, in `first`'s
 // order, the rest keeping theirs: canaries named by id go first. Throws
 // tenant_selection_error for a name that matches none of `tenants`.

@@ -33,6 +33,11 @@ struct migrator_options {
   // exist already), then what follows applied. A tenant with a history is
   // migrated as usual. Must name a migration of the set (validate_baseline).
   std::optional<migration_key> baseline{};
+  // All of a tenant's pending migrations in one transaction (Flyway's group
+  // mode): the tenant is fully migrated or left exactly as it was. Needs an
+  // adapter with capability::transactional_ddl; a tenant whose pending
+  // migrations include a `-- transaction: off` one fails before anything runs.
+  bool atomic = false;
 };
 
 }  // namespace tenant_migrator

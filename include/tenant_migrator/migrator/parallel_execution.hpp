@@ -39,6 +39,12 @@ concept ConcurrentExecution = ExecutionPolicy<E> && requires(const E& execution)
 
 struct ParallelExecution {
   std::size_t worker_count = 1;  // at least 1
+  // A rollout with workers, as RolloutExecution without pauses: the first
+  // `canaries` tenants run first, one at a time, and if one fails no other
+  // starts; once `max_failures` tenants failed (0: no limit) no new one
+  // starts (the tenants other workers are running then still finish).
+  std::size_t canaries = 0;
+  std::size_t max_failures = 0;
 
   std::size_t workers() const noexcept { return std::max<std::size_t>(worker_count, 1); }
 
@@ -48,27 +54,37 @@ struct ParallelExecution {
   // other workers from starting more and is rethrown here once they end.
   template <class Process, class Stop>
   std::size_t execute(std::size_t count, Process&& process, Stop&& stop) {
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> failed{false};
+    auto call = [&](std::size_t i, std::size_t worker) -> decltype(auto) {
+      if constexpr (std::is_invocable_v<Process&, std::size_t, std::size_t>)
+        return process(i, worker);
+      else
+        return process(i);
+    };
+    const std::size_t first = std::min(canaries, count);
+    for (std::size_t i = 0; i < first; ++i) {
+      if (stop()) return i;
+      if (!call(i, 0).succeeded()) return i + 1;  // a canary failed: touch no other tenant
+    }
+    std::atomic<std::size_t> next{first};
+    std::atomic<std::size_t> failed_tenants{0};
+    std::atomic<bool> halted{false};
     std::exception_ptr first_error;
     std::mutex error_mutex;
     auto work = [&](std::size_t worker) {
       try {
-        while (!failed.load() && !stop()) {
+        while (!halted.load() && !stop()) {
           std::size_t i = next.fetch_add(1);
           if (i >= count) return;
-          if constexpr (std::is_invocable_v<Process&, std::size_t, std::size_t>)
-            process(i, worker);
-          else
-            process(i);
+          if (call(i, worker).succeeded()) continue;
+          if (max_failures != 0 && failed_tenants.fetch_add(1) + 1 >= max_failures) halted.store(true);
         }
       } catch (...) {
         std::lock_guard lock(error_mutex);
         if (!first_error) first_error = std::current_exception();
-        failed.store(true);
+        halted.store(true);
       }
     };
-    const std::size_t threads = std::min(workers(), count);
+    const std::size_t threads = std::min(workers(), count - first);
     {
       std::vector<std::jthread> pool;
       pool.reserve(threads);

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <exception>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -54,10 +55,31 @@ inline int stop_requested(const migrator_options& options) noexcept {
   return options.stop_signal ? options.stop_signal->load() : 0;
 }
 
+// f() between connection.begin() and commit(); rolled back when it throws.
+template <class Connection, class F>
+void run_in_transaction(Connection& connection, F&& f) {
+  connection.begin();
+  try {
+    f();
+    connection.commit();
+  } catch (...) {
+    try {
+      connection.rollback();
+    } catch (...) {
+      // The connection is gone; the server rolls back on its own.
+    }
+    throw;
+  }
+}
+
 template <class Adapter, class Reporter>
 class step_runner {
  public:
-  step_runner(Reporter& reporter, const migrator_options& options) : reporter_(reporter), options_(options) {}
+  // `in_outer_transaction`: the caller holds a transaction around all the
+  // tenant's steps (migrator_options::atomic); each step runs inside it and
+  // neither commits nor rolls back.
+  step_runner(Reporter& reporter, const migrator_options& options, bool in_outer_transaction = false)
+      : reporter_(reporter), options_(options), in_outer_transaction_(in_outer_transaction) {}
 
   // Runs `step` for `t`; on any failure the transaction is rolled back, the
   // failure reported and rethrown (result.error names the file). `locked`:
@@ -196,21 +218,12 @@ class step_runner {
     return true;
   }
 
-  // f() between begin() and commit(); rolled back when it throws.
+  // f() in a transaction of its own, or, inside the caller's transaction,
+  // just f(): the caller commits or rolls back.
   template <class Connection, class F>
-  static void in_transaction(Connection& connection, F&& f) {
-    connection.begin();
-    try {
-      f();
-      connection.commit();
-    } catch (...) {
-      try {
-        connection.rollback();
-      } catch (...) {
-        // The connection is gone; the server rolls back on its own.
-      }
-      throw;
-    }
+  void in_transaction(Connection& connection, F&& f) const {
+    if (in_outer_transaction_) return f();
+    run_in_transaction(connection, std::forward<F>(f));
   }
 
   // SHA-256 of the first `n` statements' text: what a rerun checks before
@@ -266,6 +279,7 @@ class step_runner {
 
   Reporter& reporter_;
   const migrator_options& options_;
+  bool in_outer_transaction_ = false;
 };
 
 }  // namespace tenant_migrator::detail

@@ -9,10 +9,12 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "../concepts/capabilities.hpp"
 #include "../concepts/isolation_strategy.hpp"
 #include "../errors.hpp"
 #include "../history_store.hpp"
@@ -48,18 +50,11 @@ class tenant_runner {
     try {
       open(t, [&](auto& connection, const tenant_scope& scope) {
         with_tenant_lock<adapter_type>(connection, scope.lock_key, options_.lock_wait, [&](bool locked) {
-          ensure_history_table(connection, scope.history_table);
-          auto plan = plan_from(set, read_history(connection, scope.history_table), target);
-          if (!options_.fake) check_placeholder_values(plan, t, connection);  // before any step runs
-          step_runner<adapter_type, Reporter> steps(reporter_, options_);
-          // Baseline steps are recorded as --fake ones are: reported as migration_applied with fake set.
-          migrator_options record_only = options_;
-          record_only.fake = true;
-          step_runner<adapter_type, Reporter> baseline_steps(reporter_, record_only);
-          for (const auto& step : plan) {
-            if (stop_requested(options_)) throw interrupted_error("stopped before " + step.what->file());
-            (step.baseline ? baseline_steps : steps).apply(connection, scope.history_table, t, step, result, locked);
-          }
+          auto apply = [&] { apply_plan(connection, scope, t, set, target, result, locked); };
+          if (options_.atomic)
+            in_one_transaction(connection, result, apply);
+          else
+            apply();
         });
       });
       result.outcome = result.applied > 0 ? tenant_outcome::migrated : tenant_outcome::up_to_date;
@@ -106,9 +101,11 @@ class tenant_runner {
   std::vector<plan_step> plan_from(const migration_set& set, const std::vector<applied_migration>& history,
                                    const migration_target& target) const {
     if (auto problem = verify_history(set, history); !problem.empty()) throw error(problem);
-    if (options_.baseline && history.empty())
-      return make_baseline_plan(set, *options_.baseline, target, !options_.fake);
-    return make_plan(set, history, target, !options_.fake);
+    auto plan = options_.baseline && history.empty()
+                    ? make_baseline_plan(set, *options_.baseline, target, !options_.fake)
+                    : make_plan(set, history, target, !options_.fake);
+    if (options_.atomic) check_atomic(plan);
+    return plan;
   }
 
   tenant_state inspect(const tenant& t, const migration_set& set) {
@@ -159,6 +156,56 @@ class tenant_runner {
   }
 
  private:
+  // The tenant's history table made sure of, its plan made, then each step applied.
+  template <class Connection>
+  void apply_plan(Connection& connection, const tenant_scope& scope, const tenant& t, const migration_set& set,
+                  const migration_target& target, tenant_result& result, bool locked) {
+    ensure_history_table(connection, scope.history_table);
+    auto plan = plan_from(set, read_history(connection, scope.history_table), target);
+    if (!options_.fake) check_placeholder_values(plan, t, connection);  // before any step runs
+    step_runner<adapter_type, Reporter> steps(reporter_, options_, options_.atomic);
+    // Baseline steps are recorded as --fake ones are: reported as migration_applied with fake set.
+    migrator_options record_only = options_;
+    record_only.fake = true;
+    step_runner<adapter_type, Reporter> baseline_steps(reporter_, record_only, options_.atomic);
+    for (const auto& step : plan) {
+      if (stop_requested(options_)) throw interrupted_error("stopped before " + step.what->file());
+      (step.baseline ? baseline_steps : steps).apply(connection, scope.history_table, t, step, result, locked);
+    }
+  }
+
+  // migrator_options::atomic: f() (the whole tenant, history table included)
+  // in one transaction. On failure everything is rolled back, so nothing
+  // counts as applied, and the error says so.
+  template <class Connection, class F>
+  static void in_one_transaction(Connection& connection, tenant_result& result, F&& f) {
+    try {
+      run_in_transaction(connection, std::forward<F>(f));
+    } catch (...) {
+      if (result.applied > 0 && !result.error.empty())
+        result.error += fmt::format(" (atomic: the {} migration(s) applied before it were rolled back too)",
+                                    result.applied);
+      result.applied = 0;
+      throw;
+    }
+  }
+
+  // Where migrator_options::atomic cannot hold, refused before anything runs.
+  static void check_atomic(const std::vector<plan_step>& plan) {
+    if constexpr (!claims<adapter_type, capability::transactional_ddl>) {
+      if (!plan.empty())
+        throw error("atomic: this database's DDL is not transactional, so one transaction cannot undo a failed "
+                    "migration's DDL");
+    }
+    for (const auto& step : plan) {
+      const migration& m = *step.what;
+      if (step.baseline || m.transactional) continue;
+      throw error(fmt::format("atomic: {} is `-- transaction: off`, so it cannot run inside the tenant's one "
+                              "transaction",
+                              step.way == direction::forwards ? m.file() : m.down_file()));
+    }
+  }
+
   void repair_locked(const tenant& t, const migration_set& set, std::vector<migration_key>& repaired) {
     open(t, [&](auto& connection, const tenant_scope& scope) {
       with_tenant_lock<adapter_type>(connection, scope.lock_key, options_.lock_wait, [&](bool) {

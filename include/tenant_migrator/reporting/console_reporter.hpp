@@ -110,7 +110,8 @@ class ConsoleReporter {
           break;
       }
     }
-    if (s.not_processed > 0) *out_ << "  " << s.not_processed << " not processed (interrupted)\n";
+    if (s.not_processed > 0)
+      *out_ << "  " << s.not_processed << " not processed" << (s.signal != 0 ? " (interrupted)" : "") << "\n";
     std::size_t total = s.tenants.size() + s.not_processed;
     if (s.all_succeeded())
       *out_ << "  Total: " << total << (total == 1 ? " tenant" : " tenants") << " migrated\n";
