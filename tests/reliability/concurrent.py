@@ -52,8 +52,8 @@ def parse(fmt, output):
                     applied.append((e["tenant"], e["migration"]))
             elif e["event"] == "migration_failed":
                 failures.append(line)
-            elif e["event"] == "run_finished":
-                outcomes = {r["tenant"]: r["outcome"] for r in e["results"]}
+            elif e["event"] == "tenant_finished":
+                outcomes[e["tenant"]] = e["outcome"]
     elif fmt == "log":
         for line in output.splitlines():
             m = re.match(r"^\S+ (\w+) +(\w+) (.*)$", line)
