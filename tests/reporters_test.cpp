@@ -3,8 +3,12 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <map>
+#include <memory>
 #include <sstream>
 #include <string>
+
+#include <fmt/format.h>
 
 #include <tenant_migrator/tenant_migrator.hpp>
 
@@ -80,15 +84,20 @@ TEST_CASE("progress reporter on a terminal: one line, redrawn in place") {
   clock.now += 2s;
   progress.on(migration_applied{acme, m, 2000ms});
   CHECK(take(out) == std::string(redraw) + "[0/2] 0 failed | acme | elapsed 0:03 | ETA -:--");
+  // Within redraw_interval of the last draw: no redraw.
   auto migrated = result_of("acme", tenant_outcome::migrated);
   progress.on(tenant_finished{acme, migrated, 0, 2});
-  CHECK(take(out) == std::string(redraw) + "[1/2] 0 failed | elapsed 0:03 | ETA 0:03");
-
+  CHECK(take(out).empty());
   progress.on(tenant_started{globex, 1, 2});
+  CHECK(take(out).empty());
+  CHECK(progress.state().done == 1);
+  // But a migration that may take long starts: the line names its tenant.
+  progress.on(migration_started{globex, m});
   CHECK(take(out) == std::string(redraw) + "[1/2] 0 failed | globex | elapsed 0:03 | ETA 0:03");
   clock.now += 3s;
   progress.on(migration_failed{globex, m, "no such table"});
   CHECK(take(out).empty());
+  // A failure shows at once.
   auto failed = result_of("globex", tenant_outcome::failed);
   progress.on(tenant_finished{globex, failed, 1, 2});
   CHECK(take(out) == std::string(redraw) + "[2/2] 1 failed | elapsed 0:06 | ETA 0:00");
@@ -97,6 +106,68 @@ TEST_CASE("progress reporter on a terminal: one line, redrawn in place") {
   run_summary summary;
   progress.on(run_finished{summary});
   CHECK(take(out) == std::string(redraw) + "[2/2] 1 failed | elapsed 0:06 | done\n");
+}
+
+TEST_CASE("progress reporter at scale: at most one redraw per interval, counts with thousands separators") {
+  std::ostringstream out;
+  manual_clock clock;
+  ProgressReporter progress(out, true, clock.function());
+  auto up_to_date = result_of("t", tenant_outcome::up_to_date);
+  auto t = make_tenant("t");
+  progress.on(run_started{10000, 1});
+  for (std::size_t i = 0; i < 10000; ++i) {
+    clock.now += 1ms;  // 10 s in all
+    progress.on(tenant_started{t, i, 10000});
+    progress.on(tenant_finished{t, up_to_date, i, 10000});
+  }
+  run_summary summary;
+  progress.on(run_finished{summary});
+  std::string all = out.str();
+  std::size_t draws = 0;
+  for (auto at = all.find(redraw); at != std::string::npos; at = all.find(redraw, at + 1)) ++draws;
+  // One per 100 ms of the 10 s, plus the first and the last: not 20,000.
+  CHECK(draws >= 100);
+  CHECK(draws <= 102);
+  CHECK(all.ends_with(std::string(redraw) + "[10,000/10,000] 0 failed | elapsed 0:10 | done\n"));
+}
+
+TEST_CASE("status line shares a terminal with text: erased before the text, redrawn after a whole line") {
+  std::ostringstream screen;  // what the terminal receives, both streams in order
+  manual_clock clock;
+  auto line = std::make_shared<status_line>(screen, true);
+  scrolling_text_buf above(screen.rdbuf(), line);
+  std::ostream text(&above);
+  auto both = combine_reporters(ConsoleReporter(text, console_style{}), ProgressReporter(line, clock.function()));
+  auto acme = make_tenant("acme");
+  migration m;
+  m.app = "users";
+  m.name = "0001_initial";
+  std::string r(redraw);
+
+  both.on(run_started{2, 1});
+  CHECK(take(screen) == r + "[0/2] 0 failed | elapsed 0:00 | ETA -:--");
+  both.on(tenant_started{acme, 0, 2});
+  CHECK(take(screen) == r + "Migrating tenant: acme\n" + r + "[0/2] 0 failed | acme | elapsed 0:00 | ETA -:--");
+  // A line in progress: the status line waits below it until it ends.
+  both.on(migration_started{acme, m});
+  CHECK(take(screen) == r + "  users/0001_initial.sql ... ");
+  both.on(migration_applied{acme, m, 1ms});
+  CHECK(take(screen) == "OK\n" + r + "[0/2] 0 failed | acme | elapsed 0:00 | ETA -:--");
+  CHECK(line->drawn());
+}
+
+TEST_CASE("status line: never wider than the terminal, never cut inside a character") {
+  std::ostringstream out;
+  status_line line(out, true, 10);
+  line.draw("[1/2] 0 failed");
+  CHECK(take(out) == std::string(redraw) + "[1/2] 0 f");
+  line.draw("12345678é…");  // é is two bytes: bytes 9 and 10
+  CHECK(take(out) == std::string(redraw) + "12345678");
+  status_line off(out, false, 10);
+  off.draw("anything");
+  off.erase();
+  off.finish();
+  CHECK(out.str().empty());
 }
 
 TEST_CASE("progress reporter off a terminal prints nothing, but keeps count") {
@@ -130,12 +201,115 @@ TEST_CASE("progress reporter: a second run starts from zero") {
 
 TEST_CASE("progress reporter combines with another reporter") {
   std::ostringstream progress_out, console_out;
-  auto both = combine_reporters(ProgressReporter(progress_out, true), ConsoleReporter(console_out, console_style{}));
+  manual_clock clock;
+  auto both = combine_reporters(ProgressReporter(progress_out, true, clock.function()),
+                                ConsoleReporter(console_out, console_style{}));
   auto acme = make_tenant("acme");
   both.on(run_started{1, 0});
+  clock.now += ProgressReporter::redraw_interval;
   both.on(tenant_started{acme, 0, 1});
   CHECK(progress_out.str().find("acme") != std::string::npos);
   CHECK(console_out.str() == "Migrating tenant: acme\n");
+}
+
+namespace {
+
+// Feeds `console` a run of `n` tenants: those in `others` get their outcome
+// (migrated: one migration applied), every other one is up to date.
+void feed_run(ConsoleReporter& console, std::size_t n, const std::map<std::string, tenant_outcome>& others) {
+  migration m;
+  m.app = "users";
+  m.name = "0001_initial";
+  m.sql = "CREATE TABLE users (id INTEGER);\n\n";
+  run_summary summary;
+  console.on(run_started{n, 1});
+  for (std::size_t i = 0; i < n; ++i) {
+    auto t = make_tenant(fmt::format("t{:05}", i));
+    auto it = others.find(t.id);
+    auto r = result_of(t.id, it == others.end() ? tenant_outcome::up_to_date : it->second);
+    r.duration = 12ms;
+    console.on(tenant_started{t, i, n});
+    if (r.outcome == tenant_outcome::migrated) {
+      console.on(migration_started{t, m});
+      console.on(migration_applied{t, m, 3ms});
+      r.applied = 1;
+    } else if (r.outcome == tenant_outcome::failed) {
+      console.on(migration_started{t, m});
+      console.on(migration_failed{t, m, "boom"});
+      r.error = "users/0001_initial.sql: boom";
+    }
+    console.on(tenant_finished{t, r, i, n});
+    summary.tenants.push_back(r);
+  }
+  summary.duration = 1500ms;
+  console.on(run_finished{summary});
+}
+
+}  // namespace
+
+TEST_CASE("console at scale: up-to-date tenants counted, every other one named") {
+  std::ostringstream out;
+  ConsoleReporter console(out, console_style{false, false, false});
+  feed_run(console, 10000, {{"t00007", tenant_outcome::migrated}, {"t09000", tenant_outcome::failed}});
+  std::string all = out.str();
+  // While the run goes, only tenants with something to say print.
+  CHECK(all.find("t00001") == std::string::npos);
+  CHECK(all.find("Migrating tenant: t00007\n  users/0001_initial.sql ... OK\nOK Tenant 't00007' migrated successfully.") !=
+        std::string::npos);
+  CHECK(all.find("Migrating tenant: t09000\n  users/0001_initial.sql ... FAILED\n") != std::string::npos);
+  CHECK(all.ends_with("Migration Summary:\n"
+                      "  OK 9,998 up to date\n"
+                      "  OK t00007 - migrated successfully (1 applied)\n"
+                      "  FAILED t09000 - FAILED\n"
+                      "  Total: 10,000 tenants, 9,999 succeeded, 1 failed\n"));
+}
+
+TEST_CASE("console: a run of console_list_limit tenants still lists each one") {
+  std::ostringstream out;
+  ConsoleReporter console(out, console_style{false, false, false});
+  feed_run(console, console_list_limit, {});
+  CHECK(out.str().find("  No migrations to apply.\nOK Tenant 't00019' is up to date.\n") != std::string::npos);
+  CHECK(out.str().find("  OK t00019 - up to date\n") != std::string::npos);
+  CHECK(out.str().find("up to date\n  Total: 20 tenants migrated\n") != std::string::npos);
+}
+
+TEST_CASE("console verbosity: quiet, timings, sql") {
+  std::map<std::string, tenant_outcome> others{{"t00000", tenant_outcome::migrated}, {"t00001", tenant_outcome::failed}};
+  std::ostringstream quiet, timings, sql;
+  ConsoleReporter q(quiet, console_style{false, false, false}, console_verbosity::quiet);
+  feed_run(q, 3, others);
+  CHECK(quiet.str() ==
+        "FAILED Migrations failed for tenant 't00001': users/0001_initial.sql: boom\n\n"
+        "Migration Summary:\n"
+        "  OK t00000 - migrated successfully (1 applied)\n"
+        "  FAILED t00001 - FAILED\n"
+        "  OK t00002 - up to date\n"
+        "  Total: 3 tenants, 2 succeeded, 1 failed\n");
+  ConsoleReporter t(timings, console_style{false, false, false}, console_verbosity::timings);
+  feed_run(t, 3, others);
+  CHECK(timings.str().find("  users/0001_initial.sql ... OK (3 ms)\nOK Tenant 't00000' migrated successfully. (12 ms)\n") !=
+        std::string::npos);
+  CHECK(timings.str().find("OK Tenant 't00002' is up to date. (12 ms)") != std::string::npos);
+  CHECK(timings.str().ends_with("  Total: 3 tenants, 2 succeeded, 1 failed (1.5 s)\n"));
+  CHECK(timings.str().find("CREATE TABLE") == std::string::npos);
+  ConsoleReporter s(sql, console_style{false, false, false}, console_verbosity::sql);
+  feed_run(s, 3, others);
+  CHECK(sql.str().find("  users/0001_initial.sql ... OK (3 ms)\n      CREATE TABLE users (id INTEGER);\nOK Tenant") !=
+        std::string::npos);
+  CHECK(sql.str().find("  users/0001_initial.sql ... FAILED\n      CREATE TABLE users (id INTEGER);\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("text numbers and durations") {
+  CHECK(group_thousands(0) == "0");
+  CHECK(group_thousands(999) == "999");
+  CHECK(group_thousands(1000) == "1,000");
+  CHECK(group_thousands(9990) == "9,990");
+  CHECK(group_thousands(100000) == "100,000");
+  CHECK(group_thousands(1234567) == "1,234,567");
+  CHECK(format_duration(3ms) == "3 ms");
+  CHECK(format_duration(999ms) == "999 ms");
+  CHECK(format_duration(1260ms) == "1.3 s");
 }
 
 TEST_CASE("the Reporter requirements name each event") {

@@ -1,7 +1,5 @@
 #include "migratealltenants.hpp"
 
-#include <unistd.h>
-
 #include <type_traits>
 
 #include "common/parallel.hpp"
@@ -21,7 +19,7 @@ void migratealltenants_command::declare(CLI::App& c) {
   output.declare(c);
   parallel.declare(c);
   c.add_flag("--no-progress", no_progress,
-             "No live progress line on stderr (shown when stdout is redirected and stderr is a terminal)");
+             "No live status line on stderr (shown when stderr is a terminal, under the output)");
 }
 
 int migratealltenants_command::run() {
@@ -31,10 +29,8 @@ int migratealltenants_command::run() {
     using Adapter = std::remove_reference_t<decltype(adapter)>;
     check_atomic_possible<Adapter>(rollout.atomic);
     auto tenants = rollout.tenants(catalog, only, exclude);
-    // A live line on stderr while stdout goes to a file or pipe (otherwise
-    // the run would look silent on the terminal); never when stderr is not one.
-    bool progress = !no_progress && ::isatty(STDERR_FILENO) == 1 && ::isatty(STDOUT_FILENO) != 1;
-    run_request r{master, set, to, output, timeouts, target.fake, progress, baseline_of(target, set)};
+    run_request r{master, set, to, output, timeouts, target.fake, status_line_wanted(no_progress),
+                  baseline_of(target, set)};
     r.atomic = rollout.atomic;
     if (target.plan) return plan_tenants(adapter, tenants, r);
     if (connection == "reuse")

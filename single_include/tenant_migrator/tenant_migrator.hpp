@@ -4334,6 +4334,16 @@ class MaxConnectionsPerServer {
 // Markers are ✓/✗ (the seed's), or OK/FAILED when ascii. Colour only on a
 // terminal, and only when console_style asks for it (NO_COLOR turns it off). Off a terminal every failure line
 // carries the word ERROR, so that `grep ERROR` finds it in a log.
+//
+// How much it says (console_verbosity, manage's -v):
+//   quiet   (0) failures and the summary only;
+//   normal  (1) the above, as the seed printed it;
+//   timings (2) and what each migration and each tenant took: "OK (3 ms)";
+//   sql     (3) and the script each migration ran, indented under its line.
+// At scale (a run over more than console_list_limit tenants) the summary
+// counts the up-to-date tenants ("  ✓ 9,990 up to date") instead of naming
+// each, and at normal verbosity an up-to-date tenant prints nothing while
+// the run goes: only tenants with something to say are named.
 
 #include <cstdio>
 #include <cstdlib>
@@ -4345,6 +4355,34 @@ class MaxConnectionsPerServer {
 #include <fmt/format.h>
 #include <unistd.h>
 
+// ---- reporting/text_format.hpp ----
+// Numbers and durations as the text reporters print them.
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include <fmt/format.h>
+
+namespace tenant_migrator {
+
+// 9990 -> "9,990", 100000 -> "100,000": counts stay readable at scale.
+inline std::string group_thousands(std::size_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// "3 ms" under a second, then "1.2 s": what a migration or a tenant took.
+inline std::string format_duration(std::chrono::milliseconds d) {
+  if (d.count() < 1000) return fmt::format("{} ms", d.count());
+  return fmt::format("{:.1f} s", static_cast<double>(d.count()) / 1000.0);
+}
+
+}  // namespace tenant_migrator
 
 namespace tenant_migrator {
 
@@ -4372,60 +4410,101 @@ struct console_style {
   std::string skip() const { return paint("33", symbols ? "!" : "SKIPPED"); }
 };
 
+enum class console_verbosity { quiet = 0, normal = 1, timings = 2, sql = 3 };
+
+// A run over more tenants than this is "at scale": its up-to-date tenants are
+// counted, not listed. A fixed number, so that output is the same in a file,
+// in CI and on any terminal.
+inline constexpr std::size_t console_list_limit = 20;
+
 class ConsoleReporter {
  public:
-  explicit ConsoleReporter(std::ostream& out = std::cout, console_style style = console_style::detect())
-      : out_(&out), style_(style) {}
+  explicit ConsoleReporter(std::ostream& out = std::cout, console_style style = console_style::detect(),
+                           console_verbosity verbosity = console_verbosity::normal)
+      : out_(&out), style_(style), verbosity_(verbosity) {}
 
   void on(const run_started& e) {
+    at_scale_ = e.tenant_count > console_list_limit;
     if (e.tenant_count == 0) *out_ << "No tenants to migrate.\n\n";
   }
-  void on(const tenant_started& e) { *out_ << paint("1", "Migrating tenant: ") << e.who.id << '\n'; }
+  void on(const tenant_started& e) {
+    header_.clear();
+    header_pending_ = false;
+    if (quiet()) return;
+    header_ = paint("1", "Migrating tenant: ") + e.who.id + '\n';
+    // At scale and normal verbosity the header waits for something to say:
+    // an up-to-date tenant then prints nothing.
+    if (at_scale_ && verbosity_ == console_verbosity::normal)
+      header_pending_ = true;
+    else
+      *out_ << header_;
+  }
   void on(const migration_started& e) {
+    if (quiet()) return;
+    print_pending_header();
     *out_ << "  " << (e.way == direction::backwards ? "Unapplying " : "") << e.what.file() << " ... " << std::flush;
   }
   void on(const migration_applied& e) {
+    if (quiet()) return;
     if (e.by_other_run)
-      *out_ << paint("33", "SKIPPED") << " (applied by another run)\n";
+      *out_ << paint("33", "SKIPPED") << " (applied by another run)";
     else if (e.fake)
-      *out_ << paint("33", "FAKED") << '\n';
+      *out_ << paint("33", "FAKED");
     else
-      *out_ << paint("32", "OK") << '\n';
+      *out_ << paint("32", "OK");
+    *out_ << took(e.duration) << '\n';
+    if (!e.by_other_run && !e.fake) print_sql(e.what, e.way);
   }
-  void on(const migration_failed&) {
+  void on(const migration_failed& e) {
+    if (quiet()) return;
     *out_ << paint("31", "FAILED") << (style_.tag_errors ? " ERROR" : "") << '\n';
+    print_sql(e.what, e.way);
   }
   void on(const tenant_finished& e) {
     const auto& r = e.result;
+    if (quiet() && r.succeeded()) return;
+    if (header_pending_ && r.outcome == tenant_outcome::up_to_date) return;
+    print_pending_header();
     switch (r.outcome) {
       case tenant_outcome::migrated:
-        *out_ << ok() << " Tenant '" << r.tenant_id << "' migrated successfully.\n";
+        *out_ << ok() << " Tenant '" << r.tenant_id << "' migrated successfully." << took(r.duration) << '\n';
         break;
       case tenant_outcome::up_to_date:
-        *out_ << "  No migrations to apply.\n" << ok() << " Tenant '" << r.tenant_id << "' is up to date.\n";
+        *out_ << "  No migrations to apply.\n"
+              << ok() << " Tenant '" << r.tenant_id << "' is up to date." << took(r.duration) << '\n';
         break;
       case tenant_outcome::failed:
-        *out_ << fail() << " Migrations failed for tenant '" << r.tenant_id << "': " << r.error << '\n';
-        if (e.index + 1 < e.total) *out_ << "Continuing with next tenant...\n";
+        *out_ << fail() << " Migrations failed for tenant '" << r.tenant_id << "': " << r.error << took(r.duration)
+              << '\n';
+        if (e.index + 1 < e.total && !quiet()) *out_ << "Continuing with next tenant...\n";
         break;
       case tenant_outcome::skipped:
-        *out_ << skip() << " Tenant '" << r.tenant_id << "' skipped: " << r.error << '\n';
+        *out_ << skip() << " Tenant '" << r.tenant_id << "' skipped: " << r.error << took(r.duration) << '\n';
         break;
       case tenant_outcome::interrupted:
-        *out_ << fail() << " Tenant '" << r.tenant_id << "' interrupted: " << r.error << '\n';
+        *out_ << fail() << " Tenant '" << r.tenant_id << "' interrupted: " << r.error << took(r.duration) << '\n';
         break;
     }
     *out_ << '\n' << std::flush;
   }
   void on(const run_finished& e) {
     const auto& s = e.summary;
+    std::size_t total = s.tenants.size() + s.not_processed;
+    bool count_up_to_date = total > console_list_limit;
     *out_ << paint("1", "Migration Summary:") << '\n';
+    if (count_up_to_date) {
+      std::size_t up_to_date = 0;
+      for (const auto& r : s.tenants) up_to_date += r.outcome == tenant_outcome::up_to_date;
+      if (up_to_date > 0) *out_ << "  " << ok() << ' ' << group_thousands(up_to_date) << " up to date\n";
+    }
     for (const auto& r : s.tenants) {
       switch (r.outcome) {
         case tenant_outcome::migrated:
           *out_ << "  " << ok() << ' ' << r.tenant_id << " - migrated successfully (" << r.applied << " applied)\n";
           break;
-        case tenant_outcome::up_to_date: *out_ << "  " << ok() << ' ' << r.tenant_id << " - up to date\n"; break;
+        case tenant_outcome::up_to_date:
+          if (!count_up_to_date) *out_ << "  " << ok() << ' ' << r.tenant_id << " - up to date\n";
+          break;
         case tenant_outcome::failed: *out_ << "  " << fail() << ' ' << r.tenant_id << " - FAILED\n"; break;
         case tenant_outcome::skipped:
           *out_ << "  " << skip() << ' ' << r.tenant_id << " - skipped: " << r.error << '\n';
@@ -4436,13 +4515,14 @@ class ConsoleReporter {
       }
     }
     if (s.not_processed > 0)
-      *out_ << "  " << s.not_processed << " not processed" << (s.signal != 0 ? " (interrupted)" : "") << "\n";
-    std::size_t total = s.tenants.size() + s.not_processed;
+      *out_ << "  " << group_thousands(s.not_processed) << " not processed" << (s.signal != 0 ? " (interrupted)" : "")
+            << "\n";
     if (s.all_succeeded())
-      *out_ << "  Total: " << total << (total == 1 ? " tenant" : " tenants") << " migrated\n";
+      *out_ << "  Total: " << group_thousands(total) << (total == 1 ? " tenant" : " tenants") << " migrated";
     else
-      *out_ << "  Total: " << total << (total == 1 ? " tenant, " : " tenants, ") << s.succeeded()
-            << " succeeded, " << s.failed() << " failed\n";
+      *out_ << "  Total: " << group_thousands(total) << (total == 1 ? " tenant, " : " tenants, ")
+            << group_thousands(s.succeeded()) << " succeeded, " << group_thousands(s.failed()) << " failed";
+    *out_ << took(s.duration) << '\n';
     if (s.signal != 0)
       *out_ << "Interrupted by " << (s.signal == 15 ? "SIGTERM" : "SIGINT")
             << ": the migration in flight was stopped (its error says what stays). Rerun to finish.\n";
@@ -4450,6 +4530,35 @@ class ConsoleReporter {
   }
 
  private:
+  bool quiet() const { return verbosity_ == console_verbosity::quiet; }
+  // " (3 ms)" from timings verbosity on, else nothing.
+  std::string took(std::chrono::milliseconds d) const {
+    return verbosity_ >= console_verbosity::timings ? " (" + format_duration(d) + ")" : std::string();
+  }
+  void print_pending_header() {
+    if (!header_pending_) return;
+    *out_ << header_;
+    header_pending_ = false;
+  }
+  // At sql verbosity: the script as its file has it (placeholders not yet
+  // replaced, so values passed through them never show), indented.
+  void print_sql(const migration& m, direction way) {
+    if (verbosity_ < console_verbosity::sql) return;
+    const std::string& sql = way == direction::forwards || !m.down_sql ? m.sql : *m.down_sql;
+    std::size_t end = sql.find_last_not_of(" \t\r\n");
+    if (end == std::string::npos) return;
+    std::size_t begin = 0;
+    while (begin <= end) {
+      std::size_t newline = sql.find('\n', begin);
+      std::size_t stop = newline == std::string::npos || newline > end ? end + 1 : newline;
+      std::string_view line(sql.data() + begin, stop - begin);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      *out_ << "      " << line << '\n';
+      begin = stop + 1;
+    }
+    *out_ << std::flush;
+  }
+
   std::string paint(std::string_view code, std::string_view text) const { return style_.paint(code, text); }
   std::string ok() const { return style_.ok(); }
   std::string fail() const { return style_.fail(); }
@@ -4457,6 +4566,10 @@ class ConsoleReporter {
 
   std::ostream* out_;
   console_style style_;
+  console_verbosity verbosity_;
+  bool at_scale_ = false;
+  std::string header_;          // this tenant's "Migrating tenant:" line
+  bool header_pending_ = false; // not printed yet
 };
 
 }  // namespace tenant_migrator
@@ -4592,19 +4705,25 @@ CombinedReporter<Rs...> combine_reporters(Rs... reporters) {
 
 }  // namespace tenant_migrator
 // ---- reporting/progress_reporter.hpp ----
-// ProgressReporter: one live line on a terminal, redrawn in place ("\r" and
-// erase line) at every tenant:
+// ProgressReporter: one live status line on a terminal, redrawn in place
+// ("\r" and erase line) as the run goes:
 //
-//   [12/40] 1 failed | acme | elapsed 0:42 | ETA 1:38
+//   [1,234/10,000] 1 failed | acme | elapsed 0:42 | ETA 1:38
 //
 // It writes to stderr by default, so that stdout stays free for another
 // reporter (combine_reporters) or for JSON. Off a terminal it prints nothing:
 // a log file gains nothing from a line that keeps redrawing itself.
+// When the other reporter's text shows on the same terminal, give both the
+// same status_line (status_line.hpp): the text scrolls above, the line stays
+// at the bottom. Redraws are at most one per redraw_interval, except when the
+// line was erased, at the start and end, on a failure, and before a
+// migration of a tenant the line does not name yet.
 
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <iostream>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -4613,6 +4732,123 @@ CombinedReporter<Rs...> combine_reporters(Rs... reporters) {
 
 #include <fmt/format.h>
 
+// ---- reporting/status_line.hpp ----
+// A status line at the bottom of a terminal with text scrolling above it, as
+// cargo draws its progress bar. status_line draws and erases the line (on
+// standard error); scrolling_text_buf is the streambuf of the text above
+// (standard output, when it shows on the same terminal): the first write
+// after the line was drawn erases it, so text and line never mix, and the
+// ProgressReporter draws it again once the text ends a line.
+
+#include <cstddef>
+#include <memory>
+#include <ostream>
+#include <streambuf>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+namespace tenant_migrator {
+
+// The width of the terminal on `fd`; 0 when unknown (not a terminal).
+inline std::size_t terminal_columns(int fd) {
+  winsize size{};
+  if (::ioctl(fd, TIOCGWINSZ, &size) != 0) return 0;
+  return size.ws_col;
+}
+
+class status_line {
+ public:
+  static constexpr std::string_view erase_sequence = "\r\x1b[2K";  // to column 0, erase the line
+
+  // `enabled`: `out` shows on a terminal; false draws nothing. `columns`: the
+  // terminal's width (0: unknown); a longer line is cut so that it never wraps
+  // (a wrapped line could not be erased in place).
+  explicit status_line(std::ostream& out, bool enabled = true, std::size_t columns = 0)
+      : out_(&out), enabled_(enabled), columns_(columns) {}
+
+  bool enabled() const noexcept { return enabled_; }
+  bool drawn() const noexcept { return drawn_; }
+  // Whether the text above ended its last line: the line can only be drawn then.
+  bool text_at_line_start() const noexcept { return text_at_line_start_; }
+
+  void draw(std::string_view text) {
+    if (!enabled_ || !text_at_line_start_) return;
+    if (text_ != nullptr) text_->pubsync();  // the text above goes out before the line
+    *out_ << erase_sequence << fit(text) << std::flush;
+    drawn_ = true;
+  }
+  void erase() {
+    if (!drawn_) return;
+    *out_ << erase_sequence << std::flush;
+    drawn_ = false;
+  }
+  // The run is over: the line stays as drawn, the terminal gets its next line.
+  void finish() {
+    if (!drawn_) return;
+    *out_ << '\n' << std::flush;
+    drawn_ = false;
+  }
+
+  // For scrolling_text_buf: text is about to be written / was written.
+  void before_text() { erase(); }
+  void after_text(char last) { text_at_line_start_ = last == '\n'; }
+  void set_text(std::streambuf* text) { text_ = text; }
+
+ private:
+  // Cut to columns - 1 (the last column would wrap on some terminals), never
+  // inside a UTF-8 sequence.
+  std::string fit(std::string_view text) const {
+    if (columns_ < 2 || text.size() < columns_) return std::string(text);
+    std::size_t n = columns_ - 1;
+    while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+    return std::string(text.substr(0, n));
+  }
+
+  std::ostream* out_;
+  bool enabled_;
+  std::size_t columns_;
+  bool drawn_ = false;
+  bool text_at_line_start_ = true;
+  std::streambuf* text_ = nullptr;
+};
+
+// The streambuf of text that shows on the same terminal as a status_line:
+// writes go to `target` unchanged, after erasing the line.
+class scrolling_text_buf : public std::streambuf {
+ public:
+  scrolling_text_buf(std::streambuf* target, std::shared_ptr<status_line> line)
+      : target_(target), line_(std::move(line)) {
+    line_->set_text(target_);
+  }
+  ~scrolling_text_buf() override { line_->set_text(nullptr); }
+  scrolling_text_buf(const scrolling_text_buf&) = delete;
+  scrolling_text_buf& operator=(const scrolling_text_buf&) = delete;
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+    char ch = traits_type::to_char_type(c);
+    return xsputn(&ch, 1) == 1 ? c : traits_type::eof();
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    if (n <= 0) return 0;
+    line_->before_text();
+    std::streamsize written = target_->sputn(s, n);
+    line_->after_text(s[n - 1]);
+    return written;
+  }
+  int sync() override { return target_->pubsync(); }
+
+ private:
+  std::streambuf* target_;
+  std::shared_ptr<status_line> line_;
+};
+
+}  // namespace tenant_migrator
 
 namespace tenant_migrator {
 
@@ -4640,7 +4876,8 @@ inline std::string format_clock(std::chrono::milliseconds duration) {
 // The ETA assumes the remaining tenants take as long as the finished ones did
 // on average; before the first one finishes it is unknown ("-:--").
 inline std::string render_progress_line(const progress_state& s) {
-  std::string line = fmt::format("[{}/{}] {} failed", s.done, s.total, s.failed);
+  std::string line = fmt::format("[{}/{}] {} failed", group_thousands(s.done), group_thousands(s.total),
+                                 group_thousands(s.failed));
   if (!s.current.empty()) line += " | " + s.current;
   line += " | elapsed " + detail::format_clock(s.elapsed);
   if (s.finished) return line + " | done";
@@ -4655,6 +4892,7 @@ class ProgressReporter {
  public:
   using clock = std::chrono::steady_clock;
   using now_function = std::function<clock::time_point()>;
+  static constexpr std::chrono::milliseconds redraw_interval{100};
 
   static bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 
@@ -4662,7 +4900,10 @@ class ProgressReporter {
   // silent. `now` is the clock, replaceable in tests.
   explicit ProgressReporter(std::ostream& out = std::cerr, bool is_terminal = stderr_is_terminal(),
                             now_function now = &clock::now)
-      : out_(&out), is_terminal_(is_terminal), now_(std::move(now)) {}
+      : ProgressReporter(std::make_shared<status_line>(out, is_terminal), std::move(now)) {}
+  // Draws on `line`, which text scrolling above may share (scrolling_text_buf).
+  explicit ProgressReporter(std::shared_ptr<status_line> line, now_function now = &clock::now)
+      : line_(std::move(line)), now_(std::move(now)) {}
 
   const progress_state& state() const noexcept { return state_; }
 
@@ -4670,39 +4911,47 @@ class ProgressReporter {
     started_ = now_();
     state_ = progress_state{};
     state_.total = e.tenant_count;
-    draw();
+    draw(true);
   }
   void on(const tenant_started& e) {
     state_.current = e.who.id;
-    draw();
+    draw(false);
   }
-  void on(const migration_started&) {}
-  void on(const migration_applied&) { draw(); }  // keeps elapsed moving during long tenants
+  // A migration may take long: the line names its tenant before it starts.
+  void on(const migration_started&) { draw(shown_ != state_.current); }
+  void on(const migration_applied&) { draw(false); }  // keeps elapsed moving during long tenants
   void on(const migration_failed&) {}
   void on(const tenant_finished& e) {
     ++state_.done;
-    if (!e.result.succeeded()) ++state_.failed;
+    bool failed = !e.result.succeeded();
+    if (failed) ++state_.failed;
     state_.current.clear();
-    draw();
+    draw(failed);
   }
   // The last state stays on screen; the newline hands the terminal back.
   void on(const run_finished&) {
     state_.finished = true;
-    draw();
-    if (is_terminal_) *out_ << '\n' << std::flush;
+    draw(true);
+    line_->finish();
   }
 
  private:
-  void draw() {
-    state_.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now_() - started_);
-    if (!is_terminal_) return;
-    *out_ << "\r\x1b[2K" << render_progress_line(state_) << std::flush;
+  void draw(bool now_or_never) {
+    auto now = now_();
+    state_.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_);
+    if (!line_->enabled()) return;
+    if (!now_or_never && line_->drawn() && now - last_drawn_ < redraw_interval) return;
+    line_->draw(render_progress_line(state_));
+    if (!line_->drawn()) return;  // text above in mid-line: drawn after it
+    last_drawn_ = now;
+    shown_ = state_.current;
   }
 
-  std::ostream* out_;
-  bool is_terminal_;
+  std::shared_ptr<status_line> line_;
   now_function now_;
   clock::time_point started_{};
+  clock::time_point last_drawn_{};
+  std::string shown_;  // the tenant the line names
   progress_state state_;
 };
 

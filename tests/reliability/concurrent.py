@@ -52,8 +52,8 @@ def parse(fmt, output):
                     applied.append((e["tenant"], e["migration"]))
             elif e["event"] == "migration_failed":
                 failures.append(line)
-            elif e["event"] == "run_finished":
-                outcomes = {r["tenant"]: r["outcome"] for r in e["results"]}
+            elif e["event"] == "tenant_finished":
+                outcomes[e["tenant"]] = e["outcome"]
     elif fmt == "log":
         for line in output.splitlines():
             m = re.match(r"^\S+ (\w+) +(\w+) (.*)$", line)
@@ -80,6 +80,11 @@ def parse(fmt, output):
                 tenant = line[len("Migrating tenant: "):]
             elif line == "Migration Summary:":
                 in_summary = True
+            elif in_summary and re.match(r"^  ✓ [\d,]+ up to date$", line):
+                # A run over more than 20 tenants counts its up-to-date tenants
+                # instead of naming them: they are the ones it does not name.
+                for n in range(int(line.split()[1].replace(",", ""))):
+                    outcomes["(up to date %d)" % n] = "up_to_date"
             elif in_summary:
                 m = re.match(r"^  (?:✓|✗ ERROR|!) (\S+) - (migrated successfully|up to date|FAILED|skipped|interrupted)",
                              line)

@@ -87,9 +87,11 @@ def summary_problems(fmt, output, sig, double, migrations, backend):
             problems.append("no run_finished event")
         else:
             f = finished[-1]
-            outcomes = {r["tenant"]: r["outcome"] for r in f["results"]}
+            # Each tenant's outcome is on its tenant_finished line (run_finished has counts).
+            events = [json.loads(l) for l in output.splitlines() if l.startswith("{")]
+            outcomes = {e["tenant"]: e["outcome"] for e in events if e["event"] == "tenant_finished"}
             if f["signal"] != sig or f["not_processed"] != 1 or outcomes != {"t000": "migrated", "t001": "interrupted"}:
-                problems.append("run_finished is %s" % json.dumps(f))
+                problems.append("run_finished is %s, outcomes %s" % (json.dumps(f), outcomes))
     else:
         finished = [l for l in output.splitlines() if " run_finished " in l]
         if not finished or "signal=%d" % sig not in finished[-1] or "not_processed=1" not in finished[-1]:

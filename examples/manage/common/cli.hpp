@@ -54,14 +54,19 @@ struct style_options {
   }
 };
 
-// --format of the commands that migrate, with the style switches of text.
+// --format and -v of the commands that migrate, with the style switches of text.
 struct run_output_options : style_options {
   std::string format = "text";
+  int verbosity = 1;  // text only: 0 failures and summary, 1 normal, 2 + timings, 3 + SQL
 
   void declare(CLI::App& c) {
     c.add_option("--format", format, "Output: text, log (one line per event) or json (JSON Lines)")
         ->check(CLI::IsMember({"text", "log", "json"}))
         ->default_str("text");
+    c.add_option("-v,--verbosity", verbosity,
+                 "Text output: 0 failures and the summary only, 1 normal, 2 adds timings, 3 adds the SQL run")
+        ->check(CLI::Range(0, 3))
+        ->default_str("1");
     style_options::declare(c);
   }
 };

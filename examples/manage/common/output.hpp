@@ -3,13 +3,20 @@
 #pragma once
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <memory>
+#include <ostream>
 #include <string>
+#include <string_view>
+
+#include <unistd.h>
 
 #include <tenant_migrator/tenant_migrator.hpp>
 #include <tenant_migrator/output/plan_json.hpp>
 #include <tenant_migrator/reporting/json_reporter.hpp>
 #include <tenant_migrator/reporting/log_reporter.hpp>
+#include <tenant_migrator/reporting/status_line.hpp>
 
 #include "cli.hpp"
 
@@ -31,13 +38,39 @@ inline void say(const style_options& o, bool ok, const std::string& line) {
 
 inline void warn(const std::string& line) { std::cerr << "Warning: " << line << '\n'; }
 
-// Calls f with the reporter --format asks for.
+// Calls f with the reporter --format (and -v) asks for, writing to `out`.
 template <class F>
-int with_reporter(const run_output_options& o, F&& f) {
-  if (o.format == "json") return f(tmig::JsonReporter{});
-  if (o.format == "log") return f(tmig::LogReporter{});
-  return f(tmig::ConsoleReporter{std::cout, text_style(o)});
+int with_reporter(const run_output_options& o, std::ostream& out, F&& f) {
+  if (o.format == "json") return f(tmig::JsonReporter{out});
+  if (o.format == "log") return f(tmig::LogReporter{out});
+  return f(tmig::ConsoleReporter{out, text_style(o), static_cast<tmig::console_verbosity>(o.verbosity)});
 }
+
+// The live status line of a run goes on standard error, only when it is a
+// terminal that moves its cursor (TERM is not "dumb"), unless --no-progress.
+// Colour settings do not matter: the line has none.
+inline bool status_line_wanted(bool no_progress) {
+  const char* term = std::getenv("TERM");
+  return !no_progress && ::isatty(STDERR_FILENO) == 1 && !(term != nullptr && std::string_view(term) == "dumb");
+}
+
+// The status line on standard error and the stream the run's output goes to:
+// standard output, through the line when both show on a terminal, so that the
+// text scrolls above it.
+class run_screen {
+ public:
+  explicit run_screen(bool status)
+      : line_(std::make_shared<tmig::status_line>(std::cerr, status, tmig::terminal_columns(STDERR_FILENO))),
+        above_(std::cout.rdbuf(), line_),
+        text_(status && ::isatty(STDOUT_FILENO) == 1 ? static_cast<std::streambuf*>(&above_) : std::cout.rdbuf()) {}
+  const std::shared_ptr<tmig::status_line>& line() const { return line_; }
+  std::ostream& text() { return text_; }
+
+ private:
+  std::shared_ptr<tmig::status_line> line_;
+  tmig::scrolling_text_buf above_;
+  std::ostream text_;
+};
 
 // One tenant's plan: text; json: one line (event "tenant_plan"); log: a
 // tenant_plan line (ERROR with the reason when it cannot be planned), then one

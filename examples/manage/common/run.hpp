@@ -44,7 +44,7 @@ struct run_request {
   const run_output_options& output;
   const timeout_options& timeouts;
   bool fake = false;
-  bool progress = false;  // the live line on standard error
+  bool progress = false;  // the live status line on standard error (status_line_wanted)
   std::optional<tmig::migration_key> baseline{};  // --baseline
   bool atomic = false;                            // --atomic
 };
@@ -84,16 +84,22 @@ tmig::run_summary run_tenants(Policy policy, Catalog& catalog, const std::vector
                               const run_request& r, Execution execution = {}) {
   if (r.fake) warn("--fake changes migration history without running any SQL.");
   tmig::run_summary summary;
-  with_reporter(r.output, [&](auto output) {
-    auto reporter = tmig::combine_reporters(std::move(output), tmig::ProgressReporter(std::cerr, r.progress));
-    migrator<Policy, decltype(reporter), Execution> m(std::move(policy), std::move(reporter),
-                                                      migrator_options_of(r), std::move(execution));
-    after_start("the run could not go on", [&] {
-      summary = m.run(tenants, r.set, r.target);
-      tmig::mark_complete(catalog, tenants, summary);
+  run_screen screen(r.progress);
+  try {
+    with_reporter(r.output, screen.text(), [&](auto output) {
+      auto reporter = tmig::combine_reporters(std::move(output), tmig::ProgressReporter(screen.line()));
+      migrator<Policy, decltype(reporter), Execution> m(std::move(policy), std::move(reporter),
+                                                        migrator_options_of(r), std::move(execution));
+      after_start("the run could not go on", [&] {
+        summary = m.run(tenants, r.set, r.target);
+        tmig::mark_complete(catalog, tenants, summary);
+      });
+      return 0;
     });
-    return 0;
-  });
+  } catch (...) {
+    screen.line()->erase();  // the error message gets a clean line
+    throw;
+  }
   return summary;
 }
 

@@ -6,7 +6,10 @@
 //   migration_applied: tenant, migration, direction, duration_ms, by_other_run, fake
 //   migration_failed:  tenant, migration, direction, error
 //   tenant_finished:   tenant, outcome, applied, duration_ms, error (null on success)
-//   run_finished:      tenants, succeeded, failed, not_processed, duration_ms, signal, results[]
+//   run_finished:      tenants, succeeded, failed, not_processed, duration_ms, signal,
+//                      outcomes {migrated, up_to_date, failed, skipped, interrupted}
+// No line grows with the number of tenants: run_finished carries counts only;
+// each tenant's result is its tenant_finished line.
 #pragma once
 
 #include <iostream>
@@ -52,15 +55,19 @@ class JsonReporter {
   void on(const tenant_finished& e) { emit("tenant_finished", to_json(e.result)); }
   void on(const run_finished& e) {
     const auto& s = e.summary;
-    json results = json::array();
-    for (const auto& r : s.tenants) results.push_back(to_json(r));
+    std::size_t counts[5] = {};  // by tenant_outcome
+    for (const auto& r : s.tenants) ++counts[static_cast<std::size_t>(r.outcome)];
+    json outcomes = json::object();
+    for (auto o : {tenant_outcome::migrated, tenant_outcome::up_to_date, tenant_outcome::failed,
+                   tenant_outcome::skipped, tenant_outcome::interrupted})
+      outcomes[to_string(o)] = counts[static_cast<std::size_t>(o)];
     emit("run_finished", {{"tenants", s.tenants.size() + s.not_processed},
                           {"succeeded", s.succeeded()},
                           {"failed", s.failed()},
                           {"not_processed", s.not_processed},
                           {"duration_ms", s.duration.count()},
                           {"signal", s.signal == 0 ? json(nullptr) : json(s.signal)},
-                          {"results", std::move(results)}});
+                          {"outcomes", std::move(outcomes)}});
   }
 
  private:

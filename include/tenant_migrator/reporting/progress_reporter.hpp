@@ -1,17 +1,23 @@
-// ProgressReporter: one live line on a terminal, redrawn in place ("\r" and
-// erase line) at every tenant:
+// ProgressReporter: one live status line on a terminal, redrawn in place
+// ("\r" and erase line) as the run goes:
 //
-//   [12/40] 1 failed | acme | elapsed 0:42 | ETA 1:38
+//   [1,234/10,000] 1 failed | acme | elapsed 0:42 | ETA 1:38
 //
 // It writes to stderr by default, so that stdout stays free for another
 // reporter (combine_reporters) or for JSON. Off a terminal it prints nothing:
 // a log file gains nothing from a line that keeps redrawing itself.
+// When the other reporter's text shows on the same terminal, give both the
+// same status_line (status_line.hpp): the text scrolls above, the line stays
+// at the bottom. Redraws are at most one per redraw_interval, except when the
+// line was erased, at the start and end, on a failure, and before a
+// migration of a tenant the line does not name yet.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <iostream>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -22,6 +28,8 @@
 
 #include "../concepts/reporter.hpp"
 #include "events.hpp"
+#include "status_line.hpp"
+#include "text_format.hpp"
 
 namespace tenant_migrator {
 
@@ -49,7 +57,8 @@ inline std::string format_clock(std::chrono::milliseconds duration) {
 // The ETA assumes the remaining tenants take as long as the finished ones did
 // on average; before the first one finishes it is unknown ("-:--").
 inline std::string render_progress_line(const progress_state& s) {
-  std::string line = fmt::format("[{}/{}] {} failed", s.done, s.total, s.failed);
+  std::string line = fmt::format("[{}/{}] {} failed", group_thousands(s.done), group_thousands(s.total),
+                                 group_thousands(s.failed));
   if (!s.current.empty()) line += " | " + s.current;
   line += " | elapsed " + detail::format_clock(s.elapsed);
   if (s.finished) return line + " | done";
@@ -64,6 +73,7 @@ class ProgressReporter {
  public:
   using clock = std::chrono::steady_clock;
   using now_function = std::function<clock::time_point()>;
+  static constexpr std::chrono::milliseconds redraw_interval{100};
 
   static bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 
@@ -71,7 +81,10 @@ class ProgressReporter {
   // silent. `now` is the clock, replaceable in tests.
   explicit ProgressReporter(std::ostream& out = std::cerr, bool is_terminal = stderr_is_terminal(),
                             now_function now = &clock::now)
-      : out_(&out), is_terminal_(is_terminal), now_(std::move(now)) {}
+      : ProgressReporter(std::make_shared<status_line>(out, is_terminal), std::move(now)) {}
+  // Draws on `line`, which text scrolling above may share (scrolling_text_buf).
+  explicit ProgressReporter(std::shared_ptr<status_line> line, now_function now = &clock::now)
+      : line_(std::move(line)), now_(std::move(now)) {}
 
   const progress_state& state() const noexcept { return state_; }
 
@@ -79,39 +92,47 @@ class ProgressReporter {
     started_ = now_();
     state_ = progress_state{};
     state_.total = e.tenant_count;
-    draw();
+    draw(true);
   }
   void on(const tenant_started& e) {
     state_.current = e.who.id;
-    draw();
+    draw(false);
   }
-  void on(const migration_started&) {}
-  void on(const migration_applied&) { draw(); }  // keeps elapsed moving during long tenants
+  // A migration may take long: the line names its tenant before it starts.
+  void on(const migration_started&) { draw(shown_ != state_.current); }
+  void on(const migration_applied&) { draw(false); }  // keeps elapsed moving during long tenants
   void on(const migration_failed&) {}
   void on(const tenant_finished& e) {
     ++state_.done;
-    if (!e.result.succeeded()) ++state_.failed;
+    bool failed = !e.result.succeeded();
+    if (failed) ++state_.failed;
     state_.current.clear();
-    draw();
+    draw(failed);
   }
   // The last state stays on screen; the newline hands the terminal back.
   void on(const run_finished&) {
     state_.finished = true;
-    draw();
-    if (is_terminal_) *out_ << '\n' << std::flush;
+    draw(true);
+    line_->finish();
   }
 
  private:
-  void draw() {
-    state_.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now_() - started_);
-    if (!is_terminal_) return;
-    *out_ << "\r\x1b[2K" << render_progress_line(state_) << std::flush;
+  void draw(bool now_or_never) {
+    auto now = now_();
+    state_.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_);
+    if (!line_->enabled()) return;
+    if (!now_or_never && line_->drawn() && now - last_drawn_ < redraw_interval) return;
+    line_->draw(render_progress_line(state_));
+    if (!line_->drawn()) return;  // text above in mid-line: drawn after it
+    last_drawn_ = now;
+    shown_ = state_.current;
   }
 
-  std::ostream* out_;
-  bool is_terminal_;
+  std::shared_ptr<status_line> line_;
   now_function now_;
   clock::time_point started_{};
+  clock::time_point last_drawn_{};
+  std::string shown_;  // the tenant the line names
   progress_state state_;
 };
 
