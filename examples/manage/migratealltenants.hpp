@@ -17,6 +17,11 @@ struct migratealltenants_command : command {
   timeout_options timeouts;
   run_output_options output;
   bool no_progress = false;
+  CLI::Option* only_failed_flag = nullptr;
+  std::string only_failed;  // --only-failed [RUN]; empty: the last run
+  std::string queue;        // --queue RUN_ID
+
+  std::string recorded_options() const;
 
   void declare(CLI::App& c);
   int run() override;

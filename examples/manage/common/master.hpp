@@ -83,8 +83,8 @@ inline tmig::location_display shown_location_display() { return &shown_any_locat
 template <class Adapter>
 using fresh_connections = tmig::FreshConnectionPerTenant<Adapter>;
 
-template <class Policy, class Reporter = tmig::NullReporter>
-using migrator = tmig::TenantMigrator<tmig::PerTenantIsolation, Policy, Reporter>;
+template <class Policy, class Reporter = tmig::NullReporter, class Execution = tmig::SequentialExecution>
+using migrator = tmig::TenantMigrator<tmig::PerTenantIsolation, Policy, Reporter, Execution>;
 
 // The master's tenant registry; `create` makes the master and its table if missing.
 template <class Adapter>

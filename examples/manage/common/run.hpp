@@ -75,15 +75,17 @@ int plan_tenants(Adapter& adapter, const std::vector<tmig::tenant>& tenants, con
 // Migrates `tenants` with the connection policy given, reports the run in the
 // format asked for, then marks the incomplete tenants that succeeded active.
 // A failure outside any tenant (the master lost) throws cannot_go_on.
-template <class Policy, class Catalog>
+// `extra` also receives the run's events (the run ledger); `execution` runs it.
+template <class Policy, class Catalog, class Extra = tmig::NullReporter, class Execution = tmig::SequentialExecution>
 tmig::run_summary run_tenants(Policy policy, Catalog& catalog, const std::vector<tmig::tenant>& tenants,
-                              const run_request& r) {
+                              const run_request& r, Extra extra = {}, Execution execution = {}) {
   if (r.fake) warn("--fake changes migration history without running any SQL.");
   tmig::run_summary summary;
   with_reporter(r.output, [&](auto output) {
-    auto reporter = tmig::combine_reporters(std::move(output), tmig::ProgressReporter(std::cerr, r.progress));
-    migrator<Policy, decltype(reporter)> m(std::move(policy), std::move(reporter),
-                                           migrator_options_of(r));
+    auto reporter = tmig::combine_reporters(std::move(output), tmig::ProgressReporter(std::cerr, r.progress),
+                                            std::move(extra));
+    migrator<Policy, decltype(reporter), Execution> m(std::move(policy), std::move(reporter),
+                                                      migrator_options_of(r), std::move(execution));
     after_start("the run could not go on", [&] {
       summary = m.run(tenants, r.set, r.target);
       tmig::mark_complete(catalog, tenants, summary);
