@@ -93,7 +93,7 @@ expect_output "named" "no run 'nosuch' in the run ledger"
 
 # --- --only-failed reruns exactly the failed tenants -------------------------------
 printf "DO \$\$ BEGIN IF current_schema() IN ('t007', 't123', 't399') THEN RAISE EXCEPTION 'boom'; END IF; END \$\$;\nCREATE TABLE extra (id INTEGER);\n" >"$work/migrations/app/0004_extra.sql"
-expect_status "a run where three tenants fail" 1 "$manage" migratealltenants --format=log
+expect_status "a run where three tenants fail" 1 "$manage" migratealltenants --connection=reuse --format=log
 failing_run=$(sql "SELECT run_id FROM tenant_migrator_runs ORDER BY started_at DESC LIMIT 1")
 check "recorded: three failed" "t007 t123 t399" "$(ledger "string_agg(tenant_id, ' ' ORDER BY tenant_id)" "$failing_run" "AND outcome = 'failed'")"
 "$manage" migratealltenants --only-failed --plan --format=json >"$work/plan" 2>"$work/plan.err"; check "--only-failed --plan" 0 $?
