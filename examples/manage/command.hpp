@@ -31,6 +31,7 @@ std::unique_ptr<command> add_migratealltenants(CLI::App& manage);
 std::unique_ptr<command> add_migratetenant(CLI::App& manage);
 std::unique_ptr<command> add_showtenants(CLI::App& manage);
 std::unique_ptr<command> add_showmigrations(CLI::App& manage);
+std::unique_ptr<command> add_showruns(CLI::App& manage);
 std::unique_ptr<command> add_createtenant(CLI::App& manage);
 std::unique_ptr<command> add_deletetenant(CLI::App& manage);
 std::unique_ptr<command> add_disabletenant(CLI::App& manage);

@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Print the help of every subcommand");
 
   std::vector<std::unique_ptr<command>> commands;
-  for (add_command add : {add_migratealltenants, add_migratetenant, add_showtenants, add_showmigrations,
+  for (add_command add : {add_migratealltenants, add_migratetenant, add_showtenants, add_showmigrations, add_showruns,
                           add_createtenant, add_deletetenant, add_disabletenant, add_enabletenant,
                           add_makemigration, add_demo})
     commands.push_back(add(app));

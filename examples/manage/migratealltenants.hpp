@@ -21,6 +21,12 @@ struct migratealltenants_command : command {
   run_output_options output;
   parallel_options parallel;
   bool no_progress = false;
+  CLI::Option* only_failed_flag = nullptr;
+  std::string only_failed;  // --only-failed [RUN]; empty: the last run
+  std::string queue;        // --queue RUN_ID
+
+  std::string recorded_options() const;
+  void check_queue() const;
 
   void declare(CLI::App& c);
   int run() override;

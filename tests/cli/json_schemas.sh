@@ -49,4 +49,11 @@ check "repaired file named" "users/0001_initial.sql" "$(jq -r '.accepted | join(
 validate showtenants "$work/tenants.json"
 "$manage" showmigrations --format json >"$work/migrations.json"
 validate showmigrations "$work/migrations.json"
+# showruns: every recorded run, and one run's tenants.
+"$manage" showruns --format json >"$work/runs.json"; check "showruns json" 0 $?
+validate showruns "$work/runs.json"
+first=$(jq -r '.[0].run' "$work/runs.json")
+"$manage" showruns --run "$first" --format json >"$work/onerun.json"; check "showruns --run json" 0 $?
+validate showruns "$work/onerun.json"
+check "the first run's failed tenant" "dev" "$(jq -r '.tenant_results[] | select(.outcome == "failed") | .tenant' "$work/onerun.json")"
 finish

@@ -78,19 +78,20 @@ struct parallel_options {
 // --pause); with more, ParallelExecution's workers (canaries first, the
 // failure budget shared), each connection in use counted against the
 // per-server cap. Says on stderr why a rollout stopped early.
-template <class Policy, class Catalog>
+// `extra` also receives the run's events (the run ledger).
+template <class Policy, class Catalog, class Extra = tmig::NullReporter>
 tmig::run_summary run_with_workers(Policy policy, Catalog& catalog, const std::vector<tmig::tenant>& tenants,
                                    const run_request& r, const parallel_options& parallel,
-                                   const rollout_options& rollout) {
+                                   const rollout_options& rollout, Extra extra = {}) {
   tmig::run_summary summary;
   if (parallel.workers() > 1) {
     tmig::MaxConnectionsPerServer<Policy> capped(std::move(policy), parallel.connections_per_server());
-    summary = run_tenants(std::move(capped), catalog, tenants, r,
+    summary = run_tenants(std::move(capped), catalog, tenants, r, std::move(extra),
                           tmig::ParallelExecution{parallel.workers(), rollout.canaries(), rollout.max_failures});
   } else if (rollout.staged()) {
-    summary = run_tenants(std::move(policy), catalog, tenants, r, rollout.execution());
+    summary = run_tenants(std::move(policy), catalog, tenants, r, std::move(extra), rollout.execution());
   } else {
-    summary = run_tenants(std::move(policy), catalog, tenants, r);
+    summary = run_tenants(std::move(policy), catalog, tenants, r, std::move(extra));
   }
   rollout.explain_stop(summary);
   return summary;

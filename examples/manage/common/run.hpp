@@ -77,17 +77,19 @@ int plan_tenants(Adapter& adapter, const std::vector<tmig::tenant>& tenants, con
 // Migrates `tenants` with the connection policy given, reports the run in the
 // format asked for, then marks the incomplete tenants that succeeded active.
 // A failure outside any tenant (the master lost) throws cannot_go_on.
-// `execution`: how the tenants are processed (one at a time by default;
-// RolloutExecution for --canary ..., ParallelExecution for --parallel).
-template <class Policy, class Catalog, class Execution = tmig::SequentialExecution>
+// `extra` also receives the run's events (the run ledger); `execution`: how
+// the tenants are processed (one at a time by default; RolloutExecution for
+// --canary ..., ParallelExecution for --parallel, QueueExecution for --queue).
+template <class Policy, class Catalog, class Extra = tmig::NullReporter, class Execution = tmig::SequentialExecution>
 tmig::run_summary run_tenants(Policy policy, Catalog& catalog, const std::vector<tmig::tenant>& tenants,
-                              const run_request& r, Execution execution = {}) {
+                              const run_request& r, Extra extra = {}, Execution execution = {}) {
   if (r.fake) warn("--fake changes migration history without running any SQL.");
   tmig::run_summary summary;
   run_screen screen(r.progress);
   try {
     with_reporter(r.output, screen.text(), [&](auto output) {
-      auto reporter = tmig::combine_reporters(std::move(output), tmig::ProgressReporter(screen.line()));
+      auto reporter = tmig::combine_reporters(std::move(output), tmig::ProgressReporter(screen.line()),
+                                              std::move(extra));
       migrator<Policy, decltype(reporter), Execution> m(std::move(policy), std::move(reporter),
                                                         migrator_options_of(r), std::move(execution));
       after_start("the run could not go on", [&] {

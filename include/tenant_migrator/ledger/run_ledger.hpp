@@ -1,0 +1,251 @@
+// RunLedger: every migrating run and each tenant's result in it, in two
+// tables of the master database (docs/master-registry.md), written as the run
+// goes so that a killed run leaves a true record:
+//
+//   CREATE TABLE tenant_migrator_runs (
+//     run_id      VARCHAR(255) PRIMARY KEY,  -- see validate_run_id
+//     kind        TEXT NOT NULL,     -- 'run' | 'queue' (shared by the processes started with --queue)
+//     started_at  TEXT NOT NULL,     -- ISO 8601 UTC
+//     finished_at TEXT,              -- NULL: unfinished (still running, or killed)
+//     host TEXT NOT NULL, pid TEXT NOT NULL,  -- the process that started it
+//     set_digest  TEXT NOT NULL,     -- migration_set_digest of the set it ran
+//     options     TEXT NOT NULL,     -- what it was asked to do, as given
+//     outcome     TEXT)              -- NULL while unfinished; succeeded | failed | interrupted | stopped
+//   CREATE TABLE tenant_migrator_run_tenants (
+//     run_id VARCHAR(255), tenant_id VARCHAR(255), position INTEGER,  -- the run's order
+//     state TEXT NOT NULL,           -- 'pending' | 'claimed' (SQLite queue) | 'done'
+//     outcome TEXT, applied INTEGER, error TEXT, duration_ms BIGINT,
+//     worker TEXT,                   -- host:pid of the process that did it
+//     finished_at TEXT, PRIMARY KEY (run_id, tenant_id))
+//
+// Generic over the master's connection; it needs nothing but SQL every
+// backend speaks. Not in tenant_migrator.hpp: a library user opts in.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "../concepts/database_adapter.hpp"
+#include "../detail/clock.hpp"
+#include "../detail/sha256.hpp"
+#include "../errors.hpp"
+#include "../migrations/migration_set.hpp"
+#include "../model/results.hpp"
+
+namespace tenant_migrator {
+
+inline constexpr std::string_view runs_table_name = "tenant_migrator_runs";
+inline constexpr std::string_view run_tenants_table_name = "tenant_migrator_run_tenants";
+
+// Why `id` cannot name a run (empty when it can): 1 to 100 characters among
+// letters, digits, '.', '_', ':' and '-', starting with a letter or digit.
+inline std::string validate_run_id(std::string_view id) {
+  if (id.empty() || id.size() > 100) return "run id '" + std::string(id) + "' must have 1 to 100 characters";
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  if (!alnum(id.front())) return "run id '" + std::string(id) + "' must start with a letter or a digit";
+  for (char c : id)
+    if (!alnum(c) && c != '.' && c != '_' && c != ':' && c != '-')
+      return "run id '" + std::string(id) + "' may contain only letters, digits, '.', '_', ':' and '-'";
+  return {};
+}
+
+// What a run ran: the SHA-256 of each migration's key and checksum, in the
+// set's order. Two processes joining one queue must run the same set.
+inline std::string migration_set_digest(const migration_set& set) {
+  std::string all;
+  for (const auto& m : set.ordered()) all += m.key().str() + ' ' + m.checksum + '\n';
+  return detail::sha256_hex(all);
+}
+
+struct run_record {
+  std::string id, kind, started_at, finished_at, host, pid, set_digest, options, outcome;
+  // Tenants by what became of them (run_tenants); not_processed: never done.
+  std::size_t tenants = 0, migrated = 0, up_to_date = 0, failed = 0, skipped = 0, interrupted = 0, not_processed = 0;
+  bool finished() const noexcept { return !finished_at.empty(); }
+};
+
+struct run_tenant_record {
+  std::string tenant_id;
+  std::size_t position = 0;
+  std::string state, outcome, error, worker, finished_at;  // outcome empty: not processed
+  std::size_t applied = 0;
+  long long duration_ms = 0;
+  bool done() const noexcept { return state == "done"; }
+  // Done and migrated or up to date; a rerun with --only-failed skips these.
+  bool succeeded() const noexcept { return done() && (outcome == "migrated" || outcome == "up_to_date"); }
+};
+
+// The outcome a finished run records.
+inline std::string run_outcome(const run_summary& s) {
+  if (s.signal != 0) return "interrupted";
+  if (s.failed() != 0) return "failed";
+  if (s.not_processed != 0) return "stopped";
+  return "succeeded";
+}
+
+template <DatabaseConnection C>
+class RunLedger {
+ public:
+  explicit RunLedger(C connection) : connection_(std::move(connection)) {}
+
+  C& connection() noexcept { return connection_; }
+
+  // Creates both tables if missing (every migrating run calls it).
+  void ensure_tables() {
+    connection_.execute_script("CREATE TABLE IF NOT EXISTS " + runs() +
+                               " (run_id VARCHAR(255) PRIMARY KEY, kind TEXT NOT NULL, started_at TEXT NOT NULL,"
+                               " finished_at TEXT, host TEXT NOT NULL, pid TEXT NOT NULL, set_digest TEXT NOT NULL,"
+                               " options TEXT NOT NULL, outcome TEXT)");
+    connection_.execute_script("CREATE TABLE IF NOT EXISTS " + run_tenants() +
+                               " (run_id VARCHAR(255) NOT NULL, tenant_id VARCHAR(255) NOT NULL,"
+                               " position INTEGER NOT NULL, state TEXT NOT NULL, outcome TEXT, applied INTEGER,"
+                               " error TEXT, duration_ms BIGINT, worker TEXT, finished_at TEXT,"
+                               " PRIMARY KEY (run_id, tenant_id))");
+  }
+
+  // Records the run and its tenants (pending, in order) in one transaction.
+  // Throws database_error when the run id is taken (or the master fails).
+  void start_run(const run_record& run, const std::vector<std::string>& tenant_ids) {
+    connection_.begin();
+    try {
+      connection_.query("INSERT INTO " + runs() +
+                            " (run_id, kind, started_at, host, pid, set_digest, options) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        {run.id, run.kind, run.started_at.empty() ? detail::iso8601_now() : run.started_at, run.host,
+                         run.pid, run.set_digest, run.options});
+      // Many rows per statement: thousands of tenants in a few round trips.
+      constexpr std::size_t batch = 200;
+      for (std::size_t from = 0; from < tenant_ids.size(); from += batch) {
+        std::string sql = "INSERT INTO " + run_tenants() + " (run_id, tenant_id, position, state) VALUES ";
+        std::vector<std::string> params{run.id};
+        for (std::size_t i = from; i < tenant_ids.size() && i < from + batch; ++i) {
+          if (i != from) sql += ", ";
+          sql += "($1, $" + std::to_string(params.size() + 1) + ", $" + std::to_string(params.size() + 2) + ", 'pending')";
+          params.push_back(tenant_ids[i]);
+          params.push_back(std::to_string(i));
+        }
+        connection_.query(sql, params);
+      }
+      connection_.commit();
+    } catch (...) {
+      try {
+        connection_.rollback();
+      } catch (...) {
+      }
+      throw;
+    }
+  }
+
+  // The tenant's result, by the process `worker` (host:pid).
+  void record_tenant(const std::string& run_id, const tenant_result& r, const std::string& worker) {
+    connection_.query("UPDATE " + run_tenants() +
+                          " SET state = 'done', outcome = $1, applied = $2, error = $3, duration_ms = $4, worker = $5,"
+                          " finished_at = $6 WHERE run_id = $7 AND tenant_id = $8",
+                      {to_string(r.outcome), std::to_string(r.applied), r.error, std::to_string(r.duration.count()),
+                       worker, detail::iso8601_now(), run_id, r.tenant_id});
+  }
+
+  // Marks the run finished with `outcome`, unless it already is.
+  void finish_run(const std::string& run_id, const std::string& outcome) {
+    connection_.query("UPDATE " + runs() + " SET finished_at = $1, outcome = $2 WHERE run_id = $3 AND finished_at IS NULL",
+                      {detail::iso8601_now(), outcome, run_id});
+  }
+
+  // Every run, oldest first, with its tenants counted.
+  std::vector<run_record> list_runs() { return select_runs("", {}); }
+
+  std::optional<run_record> find_run(const std::string& id) {
+    auto found = select_runs(" WHERE run_id = $1", {id});
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+  }
+
+  // The run started last (ties: the greatest id).
+  std::optional<run_record> last_run() {
+    auto all = list_runs();
+    if (all.empty()) return std::nullopt;
+    return std::move(all.back());
+  }
+
+  // The run's tenants in its order.
+  std::vector<run_tenant_record> tenants_of(const std::string& run_id) {
+    auto found = connection_.query(
+        "SELECT tenant_id, position, state, outcome, applied, error, duration_ms, worker, finished_at FROM " +
+            run_tenants() + " WHERE run_id = $1 ORDER BY position",
+        {run_id});
+    std::vector<run_tenant_record> out;
+    for (auto& r : found) {
+      run_tenant_record t;
+      t.tenant_id = r.at(0).value_or("");
+      t.position = std::stoull(r.at(1).value_or("0"));
+      t.state = r.at(2).value_or("");
+      t.outcome = r.at(3).value_or("");
+      t.applied = std::stoull(r.at(4).value_or("0"));
+      t.error = r.at(5).value_or("");
+      t.duration_ms = std::stoll(r.at(6).value_or("0"));
+      t.worker = r.at(7).value_or("");
+      t.finished_at = r.at(8).value_or("");
+      out.push_back(std::move(t));
+    }
+    return out;
+  }
+
+  // How many of the run's tenants are not done yet.
+  std::size_t open_tenants(const std::string& run_id) {
+    auto r = connection_.query("SELECT count(*) FROM " + run_tenants() + " WHERE run_id = $1 AND state <> 'done'", {run_id});
+    return std::stoull(r.at(0).at(0).value_or("0"));
+  }
+
+  std::string runs() const { return connection_.quote_identifier(runs_table_name); }
+  std::string run_tenants() const { return connection_.quote_identifier(run_tenants_table_name); }
+
+ private:
+  std::vector<run_record> select_runs(const std::string& where, const std::vector<std::string>& params) {
+    auto found = connection_.query("SELECT run_id, kind, started_at, finished_at, host, pid, set_digest, options, outcome FROM " +
+                                       runs() + where + " ORDER BY started_at, run_id",
+                                   params);
+    std::vector<run_record> out;
+    std::map<std::string, std::size_t> index;
+    for (auto& r : found) {
+      run_record run;
+      run.id = r.at(0).value_or("");
+      run.kind = r.at(1).value_or("");
+      run.started_at = r.at(2).value_or("");
+      run.finished_at = r.at(3).value_or("");
+      run.host = r.at(4).value_or("");
+      run.pid = r.at(5).value_or("");
+      run.set_digest = r.at(6).value_or("");
+      run.options = r.at(7).value_or("");
+      run.outcome = r.at(8).value_or("");
+      index[run.id] = out.size();
+      out.push_back(std::move(run));
+    }
+    if (out.empty()) return out;
+    auto counts = connection_.query("SELECT run_id, state, outcome, count(*) FROM " + run_tenants() +
+                                        (where.empty() ? std::string() : where) + " GROUP BY run_id, state, outcome",
+                                    params);
+    for (auto& c : counts) {
+      auto it = index.find(c.at(0).value_or(""));
+      if (it == index.end()) continue;
+      auto& run = out[it->second];
+      std::size_t n = std::stoull(c.at(3).value_or("0"));
+      run.tenants += n;
+      auto outcome = c.at(2).value_or("");
+      if (c.at(1).value_or("") != "done") run.not_processed += n;
+      else if (outcome == "migrated") run.migrated += n;
+      else if (outcome == "up_to_date") run.up_to_date += n;
+      else if (outcome == "skipped") run.skipped += n;
+      else if (outcome == "interrupted") run.interrupted += n;
+      else run.failed += n;
+    }
+    return out;
+  }
+
+  C connection_;
+};
+
+}  // namespace tenant_migrator
