@@ -227,6 +227,10 @@ TEST_CASE_TEMPLATE_DEFINE("adapter conformance", Fixture, adapter_conformance) {
       CHECK(histories.count("conformance_absent") == 0);
       CHECK(Adapter::history_batch_size > 0);
       if constexpr (tmig::claims<Adapter, tmig::capability::server_side_history_reads>) {
+        // The statement itself works (read_schema_histories would fall back to UNION ALL if not).
+        CHECK(c.query(tmig::detail::server_side_schema_histories_sql,
+                      {tmig::detail::text_array_literal(schemas), std::string(tmig::history_table_name)})
+                  .size() == 3);
         // The same rows, read by one statement per batch that the server runs per schema.
         auto server_side =
             tmig::read_schema_histories(c, schemas, 2, tmig::schema_history_reads::server_side);
