@@ -12,6 +12,7 @@ packages=(
   jq
   clang libclang-rt-14-dev  # the fuzz targets (tests/fuzz/run.sh): libFuzzer, ASan, UBSan runtimes
   e2fsprogs util-linux      # chattr and setpriv (tests/reliability/bad_input.py)
+  libbenchmark-dev gnuplot-nox time  # benchmarks/: the micro benchmarks, the plot, peak RSS (/usr/bin/time)
 )
 # --with-clang: accepted for older callers; clang is always installed now.
 

@@ -10,6 +10,8 @@
 # chowned to it, so DIR's parent must be searchable by postgres (mktemp -d in
 # /tmp is). As any other user, DIR must be that user's and the tools run directly.
 # Trust authentication, no fsync: for tests only. The server log is DIR/server.log.
+# PG_CLUSTER_FSYNC=on starts it durable instead (fsync, synchronous commit and
+# full page writes on), as a production server runs: the benchmarks time both.
 #
 # Ports: from 25432 up, below the kernel's ephemeral range (net.ipv4.ip_local_port_range,
 # 32768-60999 by default), where any outgoing connection may take a port between our
@@ -75,6 +77,12 @@ start() {
   rm -f "$log"
 
   # Another run may pick the same port between the check and the bind: then try the next one.
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  case ${PG_CLUSTER_FSYNC:-off} in
+    off) ;;
+    on) durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on" ;;
+    *) echo "$0: PG_CLUSTER_FSYNC must be on or off, not '$PG_CLUSTER_FSYNC'" >&2; exit 2 ;;
+  esac
   local port ephemeral_low=32768 ephemeral_high=60999
   if [ -r /proc/sys/net/ipv4/ip_local_port_range ]; then
     read -r ephemeral_low ephemeral_high </proc/sys/net/ipv4/ip_local_port_range
@@ -83,8 +91,8 @@ start() {
     [ "$port" -ge "$ephemeral_low" ] && [ "$port" -le "$ephemeral_high" ] && continue
     port_in_use "$port" && continue
     if as_owner "$bindir/pg_ctl" -w -t 60 -D "$dir" -l "$dir/server.log" start -o \
-      "-c listen_addresses=127.0.0.1 -p $port -k '$dir' -c fsync=off -c synchronous_commit=off \
--c full_page_writes=off -c max_connections=200 -c max_locks_per_transaction=256" >/dev/null 2>&1; then
+      "-c listen_addresses=127.0.0.1 -p $port -k '$dir' $durability \
+-c max_connections=200 -c max_locks_per_transaction=256" >/dev/null 2>&1; then
       echo "postgresql://postgres@127.0.0.1:$port/postgres"
       return 0
     fi

@@ -49,6 +49,11 @@ struct schemas {};
 // history tables one statement may read (each read table holds a lock until
 // the transaction ends). Needs `schemas`. Enables the up-to-date fast path.
 struct batched_history_reads {};
+// A claim with no members, with batched_history_reads: the server runs a
+// query per schema itself (PostgreSQL's query_to_xml and XMLTABLE), so the
+// fast path reads a batch of schemas' histories in one statement that the
+// server plans once, instead of a UNION ALL over every table in the batch.
+struct server_side_history_reads {};
 // A claim with no members: DDL takes part in transactions, so a failed
 // migration leaves nothing behind. Without it the migrator says, on failure,
 // that statements before the failing one may be applied.
@@ -201,6 +206,11 @@ constexpr void check_claim(capability::batched_history_reads) {
                 "history_batch_size`");
   static_assert(claims<A, capability::schemas>,
                 "capability::batched_history_reads claimed without capability::schemas");
+}
+template <class A>
+constexpr void check_claim(capability::server_side_history_reads) {
+  static_assert(claims<A, capability::batched_history_reads>,
+                "capability::server_side_history_reads claimed without capability::batched_history_reads");
 }
 template <class A>
 constexpr void check_claim(capability::transactional_ddl) {}

@@ -98,7 +98,10 @@ struct SchemaPerTenant {
       std::size_t batch_size) {
     std::vector<std::string> schemas;
     for (const auto* t : tenants) schemas.push_back(t->location);
-    auto by_schema = read_schema_histories(connection, schemas, batch_size);
+    auto by_schema = read_schema_histories(connection, schemas, batch_size,
+                                           claims<A, capability::server_side_history_reads>
+                                               ? schema_history_reads::server_side
+                                               : schema_history_reads::union_all);
     std::map<std::string, std::vector<applied_migration>> by_tenant;
     for (const auto* t : tenants)
       if (auto it = by_schema.find(t->location); it != by_schema.end()) by_tenant[t->id] = it->second;

@@ -226,6 +226,24 @@ TEST_CASE_TEMPLATE_DEFINE("adapter conformance", Fixture, adapter_conformance) {
       CHECK(histories["conformance_h2"].at(0).key.name == "0003_x");
       CHECK(histories.count("conformance_absent") == 0);
       CHECK(Adapter::history_batch_size > 0);
+      if constexpr (tmig::claims<Adapter, tmig::capability::server_side_history_reads>) {
+        // The statement itself works (read_schema_histories would fall back to UNION ALL if not).
+        CHECK(c.query(tmig::detail::server_side_schema_histories_sql,
+                      {tmig::detail::text_array_literal(schemas), std::string(tmig::history_table_name)})
+                  .size() == 3);
+        // The same rows, read by one statement per batch that the server runs per schema.
+        auto server_side =
+            tmig::read_schema_histories(c, schemas, 2, tmig::schema_history_reads::server_side);
+        CHECK(server_side.size() == 3);
+        for (auto& [schema, history] : histories) {
+          REQUIRE(server_side[schema].size() == history.size());
+          CHECK(server_side[schema].at(0).key.str() == history.at(0).key.str());
+          CHECK(server_side[schema].at(0).checksum == history.at(0).checksum);
+          CHECK(server_side[schema].at(0).applied_at == history.at(0).applied_at);
+          CHECK(server_side[schema].at(0).duration_ms == history.at(0).duration_ms);
+        }
+        CHECK(server_side.count("conformance_absent") == 0);
+      }
     }
   }
 

@@ -23,8 +23,9 @@ class PostgresqlAdapter {
   using connection_type = PostgresqlConnection;
   using capabilities =
       capability_list<capability::transactional_ddl, capability::schemas, capability::batched_history_reads,
-                      capability::per_tenant_lock, capability::migration_timeouts, capability::cancellation,
-                      capability::session_reset, capability::database_provisioning, capability::schema_provisioning,
+                      capability::server_side_history_reads, capability::per_tenant_lock,
+                      capability::migration_timeouts, capability::cancellation, capability::session_reset,
+                      capability::database_provisioning, capability::schema_provisioning,
                       capability::server_identity, capability::statement_splitting>;
   // Tenants' history tables read per statement by the fast path: each read
   // table holds a lock until the transaction ends, and max_locks_per_transaction
