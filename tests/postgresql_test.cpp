@@ -820,7 +820,9 @@ TEST_CASE("fast path: up-to-date schema tenants are read with one connection, no
   CHECK(s.tenants.size() == n);
   CHECK(s.tenants[7].outcome == tenant_outcome::up_to_date);
   CHECK(*second.calls == 1);
-  CHECK(again.str().find("  No migrations to apply.\nOK Tenant 't007' is up to date.\n") != std::string::npos);
+  // Over 20 tenants the summary counts the up-to-date ones instead of naming them.
+  CHECK(again.str().find("40 up to date") != std::string::npos);
+  CHECK(again.str().find("t007") == std::string::npos);
 
   // A tenant whose history no longer fits takes the normal path and fails there.
   inst.open("t003").query("UPDATE tenant_migrator_history SET checksum = 'x' WHERE name = '0001_initial' AND app = 'users'", {});

@@ -149,11 +149,12 @@ for i in $(seq -w 1 20); do
 done
 expect_status "migrate the twenty" 0 "$manage" migratealltenants
 keep
-# Counts: one connection for the registry, one to read every history (22 tenants, one server).
+# Counts: one connection for the registry, one to read every history (22 tenants, one server);
+# a run (not --plan, not showmigrations) also has one for the run ledger.
 root_sql "FLUSH USER_STATISTICS"
 expect_status "up-to-date run" 0 "$manage" migratealltenants
 keep
-check "up-to-date run: 2 connections" 2 "$(connections)"
+check "up-to-date run: 3 connections (registry, batch, ledger)" 3 "$(connections)"
 expect_output "reported up to date (counted: over 20 tenants)" "  ✓ 22 up to date"
 root_sql "FLUSH USER_STATISTICS"
 expect_status "showmigrations --pending" 0 "$manage" showmigrations --pending
@@ -177,16 +178,16 @@ root_sql "FLUSH USER_STATISTICS"
 expect_status "a dropped history table" 1 "$manage" migratealltenants
 keep
 expect_output "named" "Migrations failed for tenant 't05'"
-# 4: the registry's, the batch's, t05's and its Ctrl-C helper session (KILL QUERY), opened to run a migration.
-check "dropped history: 4 connections (registry, batch, t05 + its Ctrl-C session)" 4 "$(connections)"
+# 5: the registry's, the ledger's, the batch's, t05's and its Ctrl-C helper session (KILL QUERY), opened to run a migration.
+check "dropped history: 5 connections (registry, ledger, batch, t05 + its Ctrl-C session)" 5 "$(connections)"
 root_sql "DROP DATABASE ${db}_t05; CREATE DATABASE ${db}_t05 CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
 expect_status "t05 migrated again" 0 "$manage" migratetenant --tenant-id=t05
 keep
 
 # --- --connection reuse: one connection per server at a time ----------------------
 printf 'ALTER TABLE users ADD COLUMN phone VARCHAR(40);\n' >"$work/migrations/users/0003_add_phone.sql"
-# At most 2 connections of the user at once: the registry's and one tenant's (its
-# Ctrl-C helper session is opened when a slot is free, and is not needed to migrate).
+# At most 3 connections of the user at once: the registry's, the run ledger's and one
+# tenant's (its Ctrl-C helper session is opened when a slot is free, and is not needed to migrate).
 root_sql "ALTER USER '$user'@'%' WITH MAX_USER_CONNECTIONS 3"
 expect_status "reuse run" 0 "$manage" migratealltenants --connection reuse
 keep

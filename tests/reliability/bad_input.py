@@ -24,7 +24,9 @@ both; without the latter the MariaDB rows are skipped, each with a message).
 """
 
 import argparse
+import contextlib
 import hashlib
+import sqlite3
 import json
 import os
 import shlex
@@ -106,12 +108,30 @@ class SqliteEnv(Env):
         for root, _, files in os.walk(self.work):
             for f in files:
                 p = os.path.join(root, f)
+                if p == os.path.join(self.work, "master.db"):
+                    out["master.db"] = master_without_ledger(p)
+                    continue
                 try:
                     with open(p, "rb") as fh:
                         out[os.path.relpath(p, self.work)] = hashlib.sha256(fh.read()).hexdigest()
                 except PermissionError:
                     out[os.path.relpath(p, self.work)] = "unreadable"
         return out
+
+
+# The run ledger (docs/scale-out.md) records every run, failed ones too: the
+# one change to the master a run with bad input is meant to make.
+LEDGER_TABLES = ("tenant_migrator_runs", "tenant_migrator_run_tenants")
+
+
+def master_without_ledger(path):
+    """A SQLite master's content (schema and rows) but for the run ledger."""
+    try:
+        with contextlib.closing(sqlite3.connect("file:%s?mode=ro" % path, uri=True)) as db:
+            lines = [l for l in db.iterdump() if not any(t in l for t in LEDGER_TABLES)]
+    except sqlite3.Error as e:
+        return "unreadable: %s" % e
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 class PgEnv(Env):
@@ -129,7 +149,8 @@ class PgEnv(Env):
         common.psql(self.admin, sql)
 
     def snapshot(self):
-        p = common.run(["pg_dump", "--no-comments", "-d", self.admin])
+        p = common.run(["pg_dump", "--no-comments", "-d", self.admin] +
+                       ["--exclude-table=" + t for t in LEDGER_TABLES])
         # pg_dump >= 15.14 opens and closes with \restrict KEY, a new random KEY each time.
         return [l for l in p.stdout.splitlines() if not l.startswith(("\\restrict ", "\\unrestrict "))]
 
@@ -156,7 +177,8 @@ class MariadbEnv(Env):
         u = common.parse_mariadb_url(self.server.admin)
         dbs = [self.db] + ["%s_%s" % (self.db, t) for t in TENANTS]
         p = common.run(["mariadb-dump", "--no-defaults", "--protocol", "TCP", "--host", u["host"], "--port", u["port"],
-                        "--user", u["user"] or "root", "--skip-comments", "--skip-dump-date", "--databases"] + dbs)
+                        "--user", u["user"] or "root", "--skip-comments", "--skip-dump-date"] +
+                       ["--ignore-table=%s.%s" % (self.db, t) for t in LEDGER_TABLES] + ["--databases"] + dbs)
         databases = common.mariadb_cli(self.server.admin, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
                                                           "ORDER BY 1;")
         return p.stdout.splitlines() + ["database " + r[0] for r in databases]

@@ -41,7 +41,7 @@ struct parallel_options {
         ->check(count_check(most_workers))
         ->default_str("1");
     c.add_option("--max-connections-per-server", max_per_server,
-                 "With --parallel: at most M connections in use to any one server (the registry's is one more)")
+                 "With --parallel: at most M connections in use to any one server (the master's two are more)")
         ->check(count_check(most_connections))
         ->default_str("4");
   }

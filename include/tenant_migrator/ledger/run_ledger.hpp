@@ -97,15 +97,15 @@ class RunLedger {
 
   // Creates both tables if missing (every migrating run calls it).
   void ensure_tables() {
-    connection_.execute_script("CREATE TABLE IF NOT EXISTS " + runs() +
-                               " (run_id VARCHAR(255) PRIMARY KEY, kind TEXT NOT NULL, started_at TEXT NOT NULL,"
-                               " finished_at TEXT, host TEXT NOT NULL, pid TEXT NOT NULL, set_digest TEXT NOT NULL,"
-                               " options TEXT NOT NULL, outcome TEXT)");
-    connection_.execute_script("CREATE TABLE IF NOT EXISTS " + run_tenants() +
-                               " (run_id VARCHAR(255) NOT NULL, tenant_id VARCHAR(255) NOT NULL,"
-                               " position INTEGER NOT NULL, state TEXT NOT NULL, outcome TEXT, applied INTEGER,"
-                               " error TEXT, duration_ms BIGINT, worker TEXT, finished_at TEXT,"
-                               " PRIMARY KEY (run_id, tenant_id))");
+    create_table(runs(),
+                 " (run_id VARCHAR(255) PRIMARY KEY, kind TEXT NOT NULL, started_at TEXT NOT NULL,"
+                 " finished_at TEXT, host TEXT NOT NULL, pid TEXT NOT NULL, set_digest TEXT NOT NULL,"
+                 " options TEXT NOT NULL, outcome TEXT)");
+    create_table(run_tenants(),
+                 " (run_id VARCHAR(255) NOT NULL, tenant_id VARCHAR(255) NOT NULL,"
+                 " position INTEGER NOT NULL, state TEXT NOT NULL, outcome TEXT, applied INTEGER,"
+                 " error TEXT, duration_ms BIGINT, worker TEXT, finished_at TEXT,"
+                 " PRIMARY KEY (run_id, tenant_id))");
   }
 
   // Records the run and its tenants (pending, in order) in one transaction.
@@ -204,6 +204,18 @@ class RunLedger {
   std::string run_tenants() const { return connection_.quote_identifier(run_tenants_table_name); }
 
  private:
+  // CREATE TABLE IF NOT EXISTS, for runs that start at the same moment: on
+  // PostgreSQL the second of two concurrent creations fails on the catalog's
+  // unique index once the first commits. The table is there all the same, so
+  // that error counts only when the table still cannot be read.
+  void create_table(const std::string& table, const std::string& columns) {
+    try {
+      connection_.execute_script("CREATE TABLE IF NOT EXISTS " + table + columns);
+    } catch (const database_error&) {
+      connection_.query("SELECT 1 FROM " + table + " WHERE 1 = 0", {});  // throws when it is missing
+    }
+  }
+
   std::vector<run_record> select_runs(const std::string& where, const std::vector<std::string>& params) {
     auto found = connection_.query("SELECT run_id, kind, started_at, finished_at, host, pid, set_digest, options, outcome FROM " +
                                        runs() + where + " ORDER BY started_at, run_id",
