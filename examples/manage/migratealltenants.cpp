@@ -94,8 +94,9 @@ int migratealltenants_command::run() {
 }
 
 std::unique_ptr<command> add_migratealltenants(CLI::App& manage) {
-  return make_command<migratealltenants_command>(manage, "migratealltenants",
-                                    "Apply pending migrations to every active tenant, one at a time");
+  return make_command<migratealltenants_command>(
+      manage, "migratealltenants",
+      "Apply pending migrations to every active tenant, one at a time (--parallel N: N at once)");
 }
 
 }  // namespace manage
