@@ -21,6 +21,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -158,41 +159,11 @@ std::map<std::string, std::vector<applied_migration>> read_histories_where_prese
 }
 }  // namespace detail
 
-namespace detail {
-// `values` as a PostgreSQL array literal ({"a","b"}), each element quoted.
-inline std::string text_array_literal(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (const auto& v : values) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char c : v) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
-// One statement reads the histories of the schemas in $1 (a text array) that
-// have a table named $2: the server runs the small query per schema itself
-// (query_to_xml), and XMLTABLE turns its rows back into columns.
-inline constexpr std::string_view server_side_schema_histories_sql =
-    "SELECT n.nspname, h.app, h.name, h.checksum, h.applied_at, h.duration_ms"
-    " FROM pg_catalog.pg_namespace n"
-    " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = $2 AND c.relkind IN ('r', 'p')"
-    " CROSS JOIN LATERAL XMLTABLE('/table/row' PASSING pg_catalog.query_to_xml(pg_catalog.format("
-    "'SELECT app, name, checksum, applied_at, duration_ms FROM %I.%I ORDER BY applied_at, app, name',"
-    " n.nspname, c.relname), false, false, '')"
-    " COLUMNS app TEXT, name TEXT, checksum TEXT, applied_at TEXT, duration_ms BIGINT) h"
-    " WHERE n.nspname = ANY($1::text[])";
-}  // namespace detail
-
 // How read_schema_histories reads a batch: a UNION ALL over its tables (any
-// SQL database with schemas), or one statement the server runs per schema
-// itself (capability::server_side_history_reads: PostgreSQL), which costs the
-// server a tenth as much for 500 schemas (benchmarks.md).
-enum class schema_history_reads { union_all, server_side };
+// SQL database with schemas), or whole tables in one round trip
+// (capability::bulk_table_reads: PostgreSQL's COPY), which costs a session
+// that has not read those tables before a third as much (benchmarks.md).
+enum class schema_history_reads { union_all, bulk };
 
 // The histories of many schemas on one server, `batch_size` schemas per
 // statement (each table read holds a lock until the statement's transaction
@@ -200,30 +171,42 @@ enum class schema_history_reads { union_all, server_side };
 // table). Schemas without a history table are absent from the result. This
 // is what lets a run over many up-to-date schema tenants skip them without
 // connecting to each (the fast path, through SchemaPerTenant::read_histories).
-// When a server-side read fails (a server built without XML support), the
-// rest is read with UNION ALL.
+// When a bulk read fails, the rest is read with UNION ALL.
 template <DatabaseConnection C>
 std::map<std::string, std::vector<applied_migration>> read_schema_histories(
     C& connection, const std::vector<std::string>& schemas, std::size_t batch_size,
     schema_history_reads how = schema_history_reads::union_all) {
-  if (how == schema_history_reads::union_all)
-    return detail::read_histories_where_present(connection, schemas, batch_size, "TEXT");
-  std::map<std::string, std::vector<applied_migration>> out;
-  if (batch_size == 0) batch_size = 1;
-  for (std::size_t first = 0; first < schemas.size(); first += batch_size) {
-    auto begin = schemas.begin() + static_cast<std::ptrdiff_t>(first);
-    std::vector<std::string> batch(begin, begin + static_cast<std::ptrdiff_t>(std::min(batch_size, schemas.size() - first)));
-    rows found;
-    try {
-      found = connection.query(detail::server_side_schema_histories_sql,
-                               {detail::text_array_literal(batch), std::string(history_table_name)});
-    } catch (const database_error&) {
-      out.merge(detail::read_histories_where_present(connection, {begin, schemas.end()}, batch_size, "TEXT"));
+  if constexpr (requirement::connection_reads_tables<C>) {
+    if (how == schema_history_reads::bulk) {
+      std::map<std::string, std::vector<applied_migration>> out;
+      if (batch_size == 0) batch_size = 1;
+      for (std::size_t first = 0; first < schemas.size(); first += batch_size) {
+        const std::size_t last = std::min(first + batch_size, schemas.size());
+        std::vector<std::string> tables;
+        for (std::size_t i = first; i < last; ++i) tables.push_back(history_table_in(connection, schemas[i]));
+        std::vector<std::optional<rows>> found;
+        try {
+          found = connection.read_tables(tables, detail::history_columns);
+        } catch (const database_error&) {
+          connection.rollback();
+          std::vector<std::string> rest(schemas.begin() + static_cast<std::ptrdiff_t>(first), schemas.end());
+          out.merge(detail::read_histories_where_present(connection, rest, batch_size, "TEXT"));
+          return out;
+        }
+        for (std::size_t i = 0; i < found.size(); ++i) {
+          if (!found[i]) continue;
+          auto& history = out[schemas[first + i]];
+          for (const auto& r : *found[i]) history.push_back(detail::history_row(r, 0));
+          // The order read_history's ORDER BY gives.
+          std::sort(history.begin(), history.end(), [](const applied_migration& a, const applied_migration& b) {
+            return std::tie(a.applied_at, a.key.app, a.key.name) < std::tie(b.applied_at, b.key.app, b.key.name);
+          });
+        }
+      }
       return out;
     }
-    for (auto& r : found) out[r.at(0).value_or("")].push_back(detail::history_row(r, 1));
   }
-  return out;
+  return detail::read_histories_where_present(connection, schemas, batch_size, "TEXT");
 }
 
 // The histories of many databases on one server, read over one connection to

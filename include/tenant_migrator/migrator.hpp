@@ -102,11 +102,16 @@ class TenantMigrator {
     if (options_.baseline) validate_baseline(set, *options_.baseline);
     auto started = std::chrono::steady_clock::now();
     reporter_.on(run_started{tenants.size(), set.size()});
-    auto known = detail::read_histories_in_batches<IsolationStrategy>(connections_, tenants, options_.master_location);
+    std::vector<char> up_to_date(tenants.size(), 0);  // by the fast path's batched reads
+    detail::read_histories_in_batches<IsolationStrategy>(
+        connections_, tenants, options_.master_location,
+        [&](std::size_t i, const std::vector<applied_migration>& history) {
+          up_to_date[i] = is_up_to_date(set, history, target) ? 1 : 0;
+        });
     std::vector<std::optional<tenant_result>> results(tenants.size());
     auto process_with = [&](auto& tenant_runner, std::size_t i) -> const tenant_result& {
       const tenant& t = tenants[i];
-      if (auto it = known.find(t.id); it != known.end() && is_up_to_date(set, it->second, target))
+      if (up_to_date[i])
         results[i] = tenant_runner.report_up_to_date(t, i, tenants.size());
       else
         results[i] = tenant_runner.migrate(t, set, target, i, tenants.size());
@@ -147,22 +152,23 @@ class TenantMigrator {
   // isolation strategy can (the same fast path as run()).
   std::vector<tenant_plan> plan_tenants(const std::vector<tenant>& tenants, const migration_set& set,
                                         const migration_target& target = {}) {
-    auto known = detail::read_histories_in_batches<IsolationStrategy>(connections_, tenants, options_.master_location);
     runner tenant_runner(connections_, reporter_, options_);
+    std::vector<std::optional<tenant_plan>> batched(tenants.size());
+    detail::read_histories_in_batches<IsolationStrategy>(
+        connections_, tenants, options_.master_location,
+        [&](std::size_t i, const std::vector<applied_migration>& history) {
+          tenant_plan plan{tenants[i].id, {}, {}};
+          try {
+            plan.steps = tenant_runner.plan_from(set, history, target);
+          } catch (const std::exception& e) {
+            plan.error = e.what();
+          }
+          batched[i] = std::move(plan);
+        });
     std::vector<tenant_plan> plans;
-    for (const auto& t : tenants) {
-      if (auto it = known.find(t.id); it != known.end()) {
-        tenant_plan plan{t.id, {}, {}};
-        try {
-          plan.steps = tenant_runner.plan_from(set, it->second, target);
-        } catch (const std::exception& e) {
-          plan.error = e.what();
-        }
-        plans.push_back(std::move(plan));
-      } else {
-        plans.push_back(tenant_runner.plan(t, set, target));
-      }
-    }
+    plans.reserve(tenants.size());
+    for (std::size_t i = 0; i < tenants.size(); ++i)
+      plans.push_back(batched[i] ? std::move(*batched[i]) : tenant_runner.plan(tenants[i], set, target));
     return plans;
   }
 
@@ -174,15 +180,17 @@ class TenantMigrator {
   // The states of many tenants, reading histories in batches where the
   // isolation strategy can.
   std::vector<tenant_state> inspect_tenants(const std::vector<tenant>& tenants, const migration_set& set) {
-    auto known = detail::read_histories_in_batches<IsolationStrategy>(connections_, tenants, options_.master_location);
     runner tenant_runner(connections_, reporter_, options_);
+    std::vector<std::optional<tenant_state>> batched(tenants.size());
+    detail::read_histories_in_batches<IsolationStrategy>(
+        connections_, tenants, options_.master_location,
+        [&](std::size_t i, const std::vector<applied_migration>& history) {
+          batched[i] = runner::state_from(tenants[i], set, history);
+        });
     std::vector<tenant_state> states;
-    for (const auto& t : tenants) {
-      if (auto it = known.find(t.id); it != known.end())
-        states.push_back(runner::state_from(t, set, it->second));
-      else
-        states.push_back(tenant_runner.inspect(t, set));
-    }
+    states.reserve(tenants.size());
+    for (std::size_t i = 0; i < tenants.size(); ++i)
+      states.push_back(batched[i] ? std::move(*batched[i]) : tenant_runner.inspect(tenants[i], set));
     return states;
   }
 

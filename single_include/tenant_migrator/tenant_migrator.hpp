@@ -2402,6 +2402,7 @@ inline migration_set load_migrations(const std::filesystem::path& dir, const lay
 #include <chrono>
 #include <concepts>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -2500,6 +2501,20 @@ inline void interrupt_running_migration() noexcept {
 }
 
 }  // namespace tenant_migrator
+// ---- model/rows.hpp ----
+// Query results as the migrator sees them: text values, NULL as nullopt.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tenant_migrator {
+
+// One result row: a value per column, nullopt for SQL NULL.
+using row = std::vector<std::optional<std::string>>;
+using rows = std::vector<row>;
+
+}  // namespace tenant_migrator
 // ---- model/script_statement.hpp ----
 // One statement of a migration script, as an adapter that claims
 // capability::statement_splitting cuts a script (split_script).
@@ -2546,11 +2561,13 @@ struct schemas {};
 // history tables one statement may read (each read table holds a lock until
 // the transaction ends). Needs `schemas`. Enables the up-to-date fast path.
 struct batched_history_reads {};
-// A claim with no members, with batched_history_reads: the server runs a
-// query per schema itself (PostgreSQL's query_to_xml and XMLTABLE), so the
-// fast path reads a batch of schemas' histories in one statement that the
-// server plans once, instead of a UNION ALL over every table in the batch.
-struct server_side_history_reads {};
+// connection.read_tables(tables, columns) -> std::vector<std::optional<rows>>:
+// reads whole tables (quoted, qualified names) in one round trip without
+// planning a query per table (PostgreSQL's COPY ... TO STDOUT), one result
+// per table, nothing for one that is absent or not a plain table. With
+// batched_history_reads, the fast path reads a batch of schemas' histories
+// so, instead of a UNION ALL over every table in the batch.
+struct bulk_table_reads {};
 // A claim with no members: DDL takes part in transactions, so a failed
 // migration leaves nothing behind. Without it the migrator says, on failure,
 // that statements before the failing one may be applied.
@@ -2662,6 +2679,12 @@ concept connection_splits_scripts = requires(C& connection, std::string_view sql
   { connection.split_script(sql) } -> std::same_as<std::vector<script_statement>>;
 };
 
+template <class C>
+concept connection_reads_tables = requires(C& connection, const std::vector<std::string>& tables,
+                                           std::string_view columns) {
+  { connection.read_tables(tables, columns) } -> std::same_as<std::vector<std::optional<rows>>>;
+};
+
 template <class A>
 concept adapter_reads_across_databases =
     adapter_sizes_history_batches<A> && requires(const A& adapter, std::string_view location) {
@@ -2705,9 +2728,10 @@ constexpr void check_claim(capability::batched_history_reads) {
                 "capability::batched_history_reads claimed without capability::schemas");
 }
 template <class A>
-constexpr void check_claim(capability::server_side_history_reads) {
-  static_assert(claims<A, capability::batched_history_reads>,
-                "capability::server_side_history_reads claimed without capability::batched_history_reads");
+constexpr void check_claim(capability::bulk_table_reads) {
+  static_assert(requirement::connection_reads_tables<typename A::connection_type>,
+                "capability::bulk_table_reads claimed, but connection_type lacks `std::vector<std::optional<rows>> "
+                "read_tables(const std::vector<std::string>& tables, std::string_view columns)`");
 }
 template <class A>
 constexpr void check_claim(capability::transactional_ddl) {}
@@ -2803,10 +2827,6 @@ constexpr bool check_capabilities() {
 
 
 namespace tenant_migrator {
-
-// One result row: a value per column, nullopt for SQL NULL.
-using row = std::vector<std::optional<std::string>>;
-using rows = std::vector<row>;
 
 namespace requirement {
 
@@ -3300,6 +3320,7 @@ constexpr bool check_connection_policy() {
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -3433,41 +3454,11 @@ std::map<std::string, std::vector<applied_migration>> read_histories_where_prese
 }
 }  // namespace detail
 
-namespace detail {
-// `values` as a PostgreSQL array literal ({"a","b"}), each element quoted.
-inline std::string text_array_literal(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (const auto& v : values) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char c : v) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
-// One statement reads the histories of the schemas in $1 (a text array) that
-// have a table named $2: the server runs the small query per schema itself
-// (query_to_xml), and XMLTABLE turns its rows back into columns.
-inline constexpr std::string_view server_side_schema_histories_sql =
-    "SELECT n.nspname, h.app, h.name, h.checksum, h.applied_at, h.duration_ms"
-    " FROM pg_catalog.pg_namespace n"
-    " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = $2 AND c.relkind IN ('r', 'p')"
-    " CROSS JOIN LATERAL XMLTABLE('/table/row' PASSING pg_catalog.query_to_xml(pg_catalog.format("
-    "'SELECT app, name, checksum, applied_at, duration_ms FROM %I.%I ORDER BY applied_at, app, name',"
-    " n.nspname, c.relname), false, false, '')"
-    " COLUMNS app TEXT, name TEXT, checksum TEXT, applied_at TEXT, duration_ms BIGINT) h"
-    " WHERE n.nspname = ANY($1::text[])";
-}  // namespace detail
-
 // How read_schema_histories reads a batch: a UNION ALL over its tables (any
-// SQL database with schemas), or one statement the server runs per schema
-// itself (capability::server_side_history_reads: PostgreSQL), which costs the
-// server a tenth as much for 500 schemas (benchmarks.md).
-enum class schema_history_reads { union_all, server_side };
+// SQL database with schemas), or whole tables in one round trip
+// (capability::bulk_table_reads: PostgreSQL's COPY), which costs a session
+// that has not read those tables before a third as much (benchmarks.md).
+enum class schema_history_reads { union_all, bulk };
 
 // The histories of many schemas on one server, `batch_size` schemas per
 // statement (each table read holds a lock until the statement's transaction
@@ -3475,30 +3466,42 @@ enum class schema_history_reads { union_all, server_side };
 // table). Schemas without a history table are absent from the result. This
 // is what lets a run over many up-to-date schema tenants skip them without
 // connecting to each (the fast path, through SchemaPerTenant::read_histories).
-// When a server-side read fails (a server built without XML support), the
-// rest is read with UNION ALL.
+// When a bulk read fails, the rest is read with UNION ALL.
 template <DatabaseConnection C>
 std::map<std::string, std::vector<applied_migration>> read_schema_histories(
     C& connection, const std::vector<std::string>& schemas, std::size_t batch_size,
     schema_history_reads how = schema_history_reads::union_all) {
-  if (how == schema_history_reads::union_all)
-    return detail::read_histories_where_present(connection, schemas, batch_size, "TEXT");
-  std::map<std::string, std::vector<applied_migration>> out;
-  if (batch_size == 0) batch_size = 1;
-  for (std::size_t first = 0; first < schemas.size(); first += batch_size) {
-    auto begin = schemas.begin() + static_cast<std::ptrdiff_t>(first);
-    std::vector<std::string> batch(begin, begin + static_cast<std::ptrdiff_t>(std::min(batch_size, schemas.size() - first)));
-    rows found;
-    try {
-      found = connection.query(detail::server_side_schema_histories_sql,
-                               {detail::text_array_literal(batch), std::string(history_table_name)});
-    } catch (const database_error&) {
-      out.merge(detail::read_histories_where_present(connection, {begin, schemas.end()}, batch_size, "TEXT"));
+  if constexpr (requirement::connection_reads_tables<C>) {
+    if (how == schema_history_reads::bulk) {
+      std::map<std::string, std::vector<applied_migration>> out;
+      if (batch_size == 0) batch_size = 1;
+      for (std::size_t first = 0; first < schemas.size(); first += batch_size) {
+        const std::size_t last = std::min(first + batch_size, schemas.size());
+        std::vector<std::string> tables;
+        for (std::size_t i = first; i < last; ++i) tables.push_back(history_table_in(connection, schemas[i]));
+        std::vector<std::optional<rows>> found;
+        try {
+          found = connection.read_tables(tables, detail::history_columns);
+        } catch (const database_error&) {
+          connection.rollback();
+          std::vector<std::string> rest(schemas.begin() + static_cast<std::ptrdiff_t>(first), schemas.end());
+          out.merge(detail::read_histories_where_present(connection, rest, batch_size, "TEXT"));
+          return out;
+        }
+        for (std::size_t i = 0; i < found.size(); ++i) {
+          if (!found[i]) continue;
+          auto& history = out[schemas[first + i]];
+          for (const auto& r : *found[i]) history.push_back(detail::history_row(r, 0));
+          // The order read_history's ORDER BY gives.
+          std::sort(history.begin(), history.end(), [](const applied_migration& a, const applied_migration& b) {
+            return std::tie(a.applied_at, a.key.app, a.key.name) < std::tie(b.applied_at, b.key.app, b.key.name);
+          });
+        }
+      }
       return out;
     }
-    for (auto& r : found) out[r.at(0).value_or("")].push_back(detail::history_row(r, 1));
   }
-  return out;
+  return detail::read_histories_where_present(connection, schemas, batch_size, "TEXT");
 }
 
 // The histories of many databases on one server, read over one connection to
@@ -4104,8 +4107,8 @@ struct SchemaPerTenant {
     std::vector<std::string> schemas;
     for (const auto* t : tenants) schemas.push_back(t->location);
     auto by_schema = read_schema_histories(connection, schemas, batch_size,
-                                           claims<A, capability::server_side_history_reads>
-                                               ? schema_history_reads::server_side
+                                           claims<A, capability::bulk_table_reads>
+                                               ? schema_history_reads::bulk
                                                : schema_history_reads::union_all);
     std::map<std::string, std::vector<applied_migration>> by_tenant;
     for (const auto* t : tenants)
@@ -5184,7 +5187,12 @@ static_assert(ExecutionPolicy<RolloutExecution>);
 // tenant takes the normal path (connect, lock, re-read, apply), which also
 // reports any real problem. Best effort: when a batch read fails, its tenants
 // take the normal path.
+//
+// Histories are handed over a batch at a time and dropped after it, so a
+// run's memory does not grow with its tenants' histories.
 
+#include <algorithm>
+#include <cstddef>
 #include <map>
 #include <string>
 #include <string_view>
@@ -5194,13 +5202,13 @@ static_assert(ExecutionPolicy<RolloutExecution>);
 
 namespace tenant_migrator::detail {
 
-// Histories by tenant id, for the tenants that could be read in batches.
-template <class Isolation, class Connections>
-std::map<std::string, std::vector<applied_migration>> read_histories_in_batches(Connections& connections,
-                                                                                const std::vector<tenant>& tenants,
-                                                                                std::string_view master_location) {
+// Calls on_history(i, history) for each tenants[i] whose history could be
+// read in a batch (std::vector<applied_migration>&, the callee's to keep or
+// to leave); the others are not named.
+template <class Isolation, class Connections, class OnHistory>
+void read_histories_in_batches(Connections& connections, const std::vector<tenant>& tenants,
+                               std::string_view master_location, OnHistory&& on_history) {
   using adapter_type = typename Connections::adapter_type;
-  std::map<std::string, std::vector<applied_migration>> by_tenant;
   if constexpr (BatchHistoryReader<Isolation, adapter_type>) {
     // Tenants of one kind on one server, read over a connection to the first one's target.
     struct batch {
@@ -5227,16 +5235,22 @@ std::map<std::string, std::vector<applied_migration>> read_histories_in_batches(
       if (group.size() < 2) continue;  // one tenant: the normal path costs the same
       try {
         connections.with_connection(entry.second.target, [&](auto& connection) {
-          for (auto& [id, history] :
-               Isolation::read_histories(connections.adapter(), connection, group, adapter_type::history_batch_size))
-            by_tenant[id] = std::move(history);
+          constexpr std::size_t batch = adapter_type::history_batch_size > 0 ? adapter_type::history_batch_size : 1;
+          for (std::size_t first = 0; first < group.size(); first += batch) {
+            const std::vector<const tenant*> part(
+                group.begin() + static_cast<std::ptrdiff_t>(first),
+                group.begin() + static_cast<std::ptrdiff_t>(std::min(first + batch, group.size())));
+            auto by_id = Isolation::read_histories(connections.adapter(), connection, part, batch);
+            for (const tenant* t : part)
+              if (auto it = by_id.find(t->id); it != by_id.end())
+                on_history(static_cast<std::size_t>(t - tenants.data()), it->second);
+          }
         });
       } catch (const std::exception&) {
         // Best effort, see above.
       }
     }
   }
-  return by_tenant;
 }
 
 }  // namespace tenant_migrator::detail
@@ -6047,11 +6061,16 @@ class TenantMigrator {
     if (options_.baseline) validate_baseline(set, *options_.baseline);
     auto started = std::chrono::steady_clock::now();
     reporter_.on(run_started{tenants.size(), set.size()});
-    auto known = detail::read_histories_in_batches<IsolationStrategy>(connections_, tenants, options_.master_location);
+    std::vector<char> up_to_date(tenants.size(), 0);  // by the fast path's batched reads
+    detail::read_histories_in_batches<IsolationStrategy>(
+        connections_, tenants, options_.master_location,
+        [&](std::size_t i, const std::vector<applied_migration>& history) {
+          up_to_date[i] = is_up_to_date(set, history, target) ? 1 : 0;
+        });
     std::vector<std::optional<tenant_result>> results(tenants.size());
     auto process_with = [&](auto& tenant_runner, std::size_t i) -> const tenant_result& {
       const tenant& t = tenants[i];
-      if (auto it = known.find(t.id); it != known.end() && is_up_to_date(set, it->second, target))
+      if (up_to_date[i])
         results[i] = tenant_runner.report_up_to_date(t, i, tenants.size());
       else
         results[i] = tenant_runner.migrate(t, set, target, i, tenants.size());
@@ -6092,22 +6111,23 @@ class TenantMigrator {
   // isolation strategy can (the same fast path as run()).
   std::vector<tenant_plan> plan_tenants(const std::vector<tenant>& tenants, const migration_set& set,
                                         const migration_target& target = {}) {
-    auto known = detail::read_histories_in_batches<IsolationStrategy>(connections_, tenants, options_.master_location);
     runner tenant_runner(connections_, reporter_, options_);
+    std::vector<std::optional<tenant_plan>> batched(tenants.size());
+    detail::read_histories_in_batches<IsolationStrategy>(
+        connections_, tenants, options_.master_location,
+        [&](std::size_t i, const std::vector<applied_migration>& history) {
+          tenant_plan plan{tenants[i].id, {}, {}};
+          try {
+            plan.steps = tenant_runner.plan_from(set, history, target);
+          } catch (const std::exception& e) {
+            plan.error = e.what();
+          }
+          batched[i] = std::move(plan);
+        });
     std::vector<tenant_plan> plans;
-    for (const auto& t : tenants) {
-      if (auto it = known.find(t.id); it != known.end()) {
-        tenant_plan plan{t.id, {}, {}};
-        try {
-          plan.steps = tenant_runner.plan_from(set, it->second, target);
-        } catch (const std::exception& e) {
-          plan.error = e.what();
-        }
-        plans.push_back(std::move(plan));
-      } else {
-        plans.push_back(tenant_runner.plan(t, set, target));
-      }
-    }
+    plans.reserve(tenants.size());
+    for (std::size_t i = 0; i < tenants.size(); ++i)
+      plans.push_back(batched[i] ? std::move(*batched[i]) : tenant_runner.plan(tenants[i], set, target));
     return plans;
   }
 
@@ -6119,15 +6139,17 @@ class TenantMigrator {
   // The states of many tenants, reading histories in batches where the
   // isolation strategy can.
   std::vector<tenant_state> inspect_tenants(const std::vector<tenant>& tenants, const migration_set& set) {
-    auto known = detail::read_histories_in_batches<IsolationStrategy>(connections_, tenants, options_.master_location);
     runner tenant_runner(connections_, reporter_, options_);
+    std::vector<std::optional<tenant_state>> batched(tenants.size());
+    detail::read_histories_in_batches<IsolationStrategy>(
+        connections_, tenants, options_.master_location,
+        [&](std::size_t i, const std::vector<applied_migration>& history) {
+          batched[i] = runner::state_from(tenants[i], set, history);
+        });
     std::vector<tenant_state> states;
-    for (const auto& t : tenants) {
-      if (auto it = known.find(t.id); it != known.end())
-        states.push_back(runner::state_from(t, set, it->second));
-      else
-        states.push_back(tenant_runner.inspect(t, set));
-    }
+    states.reserve(tenants.size());
+    for (std::size_t i = 0; i < tenants.size(); ++i)
+      states.push_back(batched[i] ? std::move(*batched[i]) : tenant_runner.inspect(tenants[i], set));
     return states;
   }
 

@@ -91,6 +91,12 @@ check "400 tenant results" "$tenants" "$(jq '.tenant_results | length' "$work/ou
 expect_status "showruns --run unknown" 2 "$manage" showruns --run=nosuch
 expect_output "named" "no run 'nosuch' in the run ledger"
 
+# --- a run where every tenant is up to date: their ledger rows are written in batches
+expect_status "a run over up-to-date tenants" 0 "$manage" migratealltenants --format=log
+noop_run=$(sql "SELECT run_id FROM tenant_migrator_runs ORDER BY started_at DESC LIMIT 1")
+check "each recorded done, up to date" "$tenants" "$(ledger "count(*)" "$noop_run" "AND state = 'done' AND outcome = 'up_to_date'")"
+check "the run finished" "succeeded" "$(sql "SELECT outcome FROM tenant_migrator_runs WHERE run_id = '$noop_run'")"
+
 # --- --only-failed reruns exactly the failed tenants -------------------------------
 printf "DO \$\$ BEGIN IF current_schema() IN ('t007', 't123', 't399') THEN RAISE EXCEPTION 'boom'; END IF; END \$\$;\nCREATE TABLE extra (id INTEGER);\n" >"$work/migrations/app/0004_extra.sql"
 expect_status "a run where three tenants fail" 1 "$manage" migratealltenants --connection=reuse --format=log

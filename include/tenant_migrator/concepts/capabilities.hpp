@@ -22,12 +22,14 @@
 #include <chrono>
 #include <concepts>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
 
 #include "../interrupt.hpp"
+#include "../model/rows.hpp"
 #include "../model/script_statement.hpp"
 
 namespace tenant_migrator {
@@ -49,11 +51,13 @@ struct schemas {};
 // history tables one statement may read (each read table holds a lock until
 // the transaction ends). Needs `schemas`. Enables the up-to-date fast path.
 struct batched_history_reads {};
-// A claim with no members, with batched_history_reads: the server runs a
-// query per schema itself (PostgreSQL's query_to_xml and XMLTABLE), so the
-// fast path reads a batch of schemas' histories in one statement that the
-// server plans once, instead of a UNION ALL over every table in the batch.
-struct server_side_history_reads {};
+// connection.read_tables(tables, columns) -> std::vector<std::optional<rows>>:
+// reads whole tables (quoted, qualified names) in one round trip without
+// planning a query per table (PostgreSQL's COPY ... TO STDOUT), one result
+// per table, nothing for one that is absent or not a plain table. With
+// batched_history_reads, the fast path reads a batch of schemas' histories
+// so, instead of a UNION ALL over every table in the batch.
+struct bulk_table_reads {};
 // A claim with no members: DDL takes part in transactions, so a failed
 // migration leaves nothing behind. Without it the migrator says, on failure,
 // that statements before the failing one may be applied.
@@ -165,6 +169,12 @@ concept connection_splits_scripts = requires(C& connection, std::string_view sql
   { connection.split_script(sql) } -> std::same_as<std::vector<script_statement>>;
 };
 
+template <class C>
+concept connection_reads_tables = requires(C& connection, const std::vector<std::string>& tables,
+                                           std::string_view columns) {
+  { connection.read_tables(tables, columns) } -> std::same_as<std::vector<std::optional<rows>>>;
+};
+
 template <class A>
 concept adapter_reads_across_databases =
     adapter_sizes_history_batches<A> && requires(const A& adapter, std::string_view location) {
@@ -208,9 +218,10 @@ constexpr void check_claim(capability::batched_history_reads) {
                 "capability::batched_history_reads claimed without capability::schemas");
 }
 template <class A>
-constexpr void check_claim(capability::server_side_history_reads) {
-  static_assert(claims<A, capability::batched_history_reads>,
-                "capability::server_side_history_reads claimed without capability::batched_history_reads");
+constexpr void check_claim(capability::bulk_table_reads) {
+  static_assert(requirement::connection_reads_tables<typename A::connection_type>,
+                "capability::bulk_table_reads claimed, but connection_type lacks `std::vector<std::optional<rows>> "
+                "read_tables(const std::vector<std::string>& tables, std::string_view columns)`");
 }
 template <class A>
 constexpr void check_claim(capability::transactional_ddl) {}

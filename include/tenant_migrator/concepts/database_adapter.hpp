@@ -31,13 +31,10 @@
 #include <string_view>
 #include <vector>
 
+#include "../model/rows.hpp"
 #include "capabilities.hpp"
 
 namespace tenant_migrator {
-
-// One result row: a value per column, nullopt for SQL NULL.
-using row = std::vector<std::optional<std::string>>;
-using rows = std::vector<row>;
 
 namespace requirement {
 

@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -147,6 +148,30 @@ class RunLedger {
                           " finished_at = $6 WHERE run_id = $7 AND tenant_id = $8",
                       {to_string(r.outcome), std::to_string(r.applied), r.error, std::to_string(r.duration.count()),
                        worker, detail::iso8601_now(), run_id, r.tenant_id});
+  }
+
+  // Many tenants' results in as few statements as can carry them: one
+  // UPDATE per distinct (outcome, applied, error, duration), the tenants
+  // listed in it. For the thousands of up-to-date tenants of a run, whose
+  // rows differ only in their id. Every row gets the same finished_at.
+  void record_tenants(const std::string& run_id, const std::vector<tenant_result>& results, const std::string& worker) {
+    std::map<std::tuple<std::string, std::size_t, std::string, long long>, std::vector<const tenant_result*>> groups;
+    for (const auto& r : results)
+      groups[{std::string(to_string(r.outcome)), r.applied, r.error, static_cast<long long>(r.duration.count())}]
+          .push_back(&r);
+    const std::string finished_at = detail::iso8601_now();
+    for (const auto& [values, group] : groups) {
+      std::string sql = "UPDATE " + run_tenants() +
+                        " SET state = 'done', outcome = $1, applied = $2, error = $3, duration_ms = $4, worker = $5,"
+                        " finished_at = $6 WHERE run_id = $7 AND tenant_id IN (";
+      std::vector<std::string> params{std::get<0>(values), std::to_string(std::get<1>(values)), std::get<2>(values),
+                                      std::to_string(std::get<3>(values)), worker, finished_at, run_id};
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        sql += (i == 0 ? "$" : ", $") + std::to_string(params.size() + 1);
+        params.push_back(group[i]->tenant_id);
+      }
+      connection_.query(sql + ")", params);
+    }
   }
 
   // Marks the run finished with `outcome`, unless it already is.

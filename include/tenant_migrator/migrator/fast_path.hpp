@@ -6,8 +6,13 @@
 // tenant takes the normal path (connect, lock, re-read, apply), which also
 // reports any real problem. Best effort: when a batch read fails, its tenants
 // take the normal path.
+//
+// Histories are handed over a batch at a time and dropped after it, so a
+// run's memory does not grow with its tenants' histories.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <map>
 #include <string>
 #include <string_view>
@@ -20,13 +25,13 @@
 
 namespace tenant_migrator::detail {
 
-// Histories by tenant id, for the tenants that could be read in batches.
-template <class Isolation, class Connections>
-std::map<std::string, std::vector<applied_migration>> read_histories_in_batches(Connections& connections,
-                                                                                const std::vector<tenant>& tenants,
-                                                                                std::string_view master_location) {
+// Calls on_history(i, history) for each tenants[i] whose history could be
+// read in a batch (std::vector<applied_migration>&, the callee's to keep or
+// to leave); the others are not named.
+template <class Isolation, class Connections, class OnHistory>
+void read_histories_in_batches(Connections& connections, const std::vector<tenant>& tenants,
+                               std::string_view master_location, OnHistory&& on_history) {
   using adapter_type = typename Connections::adapter_type;
-  std::map<std::string, std::vector<applied_migration>> by_tenant;
   if constexpr (BatchHistoryReader<Isolation, adapter_type>) {
     // Tenants of one kind on one server, read over a connection to the first one's target.
     struct batch {
@@ -53,16 +58,22 @@ std::map<std::string, std::vector<applied_migration>> read_histories_in_batches(
       if (group.size() < 2) continue;  // one tenant: the normal path costs the same
       try {
         connections.with_connection(entry.second.target, [&](auto& connection) {
-          for (auto& [id, history] :
-               Isolation::read_histories(connections.adapter(), connection, group, adapter_type::history_batch_size))
-            by_tenant[id] = std::move(history);
+          constexpr std::size_t batch = adapter_type::history_batch_size > 0 ? adapter_type::history_batch_size : 1;
+          for (std::size_t first = 0; first < group.size(); first += batch) {
+            const std::vector<const tenant*> part(
+                group.begin() + static_cast<std::ptrdiff_t>(first),
+                group.begin() + static_cast<std::ptrdiff_t>(std::min(first + batch, group.size())));
+            auto by_id = Isolation::read_histories(connections.adapter(), connection, part, batch);
+            for (const tenant* t : part)
+              if (auto it = by_id.find(t->id); it != by_id.end())
+                on_history(static_cast<std::size_t>(t - tenants.data()), it->second);
+          }
         });
       } catch (const std::exception&) {
         // Best effort, see above.
       }
     }
   }
-  return by_tenant;
 }
 
 }  // namespace tenant_migrator::detail

@@ -99,8 +99,8 @@ struct SchemaPerTenant {
     std::vector<std::string> schemas;
     for (const auto* t : tenants) schemas.push_back(t->location);
     auto by_schema = read_schema_histories(connection, schemas, batch_size,
-                                           claims<A, capability::server_side_history_reads>
-                                               ? schema_history_reads::server_side
+                                           claims<A, capability::bulk_table_reads>
+                                               ? schema_history_reads::bulk
                                                : schema_history_reads::union_all);
     std::map<std::string, std::vector<applied_migration>> by_tenant;
     for (const auto* t : tenants)

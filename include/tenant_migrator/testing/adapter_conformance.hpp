@@ -226,24 +226,45 @@ TEST_CASE_TEMPLATE_DEFINE("adapter conformance", Fixture, adapter_conformance) {
       CHECK(histories["conformance_h2"].at(0).key.name == "0003_x");
       CHECK(histories.count("conformance_absent") == 0);
       CHECK(Adapter::history_batch_size > 0);
-      if constexpr (tmig::claims<Adapter, tmig::capability::server_side_history_reads>) {
-        // The statement itself works (read_schema_histories would fall back to UNION ALL if not).
-        CHECK(c.query(tmig::detail::server_side_schema_histories_sql,
-                      {tmig::detail::text_array_literal(schemas), std::string(tmig::history_table_name)})
-                  .size() == 3);
-        // The same rows, read by one statement per batch that the server runs per schema.
-        auto server_side =
-            tmig::read_schema_histories(c, schemas, 2, tmig::schema_history_reads::server_side);
-        CHECK(server_side.size() == 3);
+      if constexpr (tmig::claims<Adapter, tmig::capability::bulk_table_reads>) {
+        // The same rows, read as whole tables, two per round trip.
+        auto bulk = tmig::read_schema_histories(c, schemas, 2, tmig::schema_history_reads::bulk);
+        CHECK(bulk.size() == 3);
         for (auto& [schema, history] : histories) {
-          REQUIRE(server_side[schema].size() == history.size());
-          CHECK(server_side[schema].at(0).key.str() == history.at(0).key.str());
-          CHECK(server_side[schema].at(0).checksum == history.at(0).checksum);
-          CHECK(server_side[schema].at(0).applied_at == history.at(0).applied_at);
-          CHECK(server_side[schema].at(0).duration_ms == history.at(0).duration_ms);
+          REQUIRE(bulk[schema].size() == history.size());
+          CHECK(bulk[schema].at(0).key.str() == history.at(0).key.str());
+          CHECK(bulk[schema].at(0).checksum == history.at(0).checksum);
+          CHECK(bulk[schema].at(0).applied_at == history.at(0).applied_at);
+          CHECK(bulk[schema].at(0).duration_ms == history.at(0).duration_ms);
         }
-        CHECK(server_side.count("conformance_absent") == 0);
+        CHECK(bulk.count("conformance_absent") == 0);
       }
+    }
+  }
+
+  if constexpr (tmig::claims<Adapter, tmig::capability::bulk_table_reads>) {
+    SUBCASE("capability::bulk_table_reads: whole tables, values as stored, nothing for a missing table or a view") {
+      c.execute_script("CREATE TABLE conformance_bulk (a TEXT, b TEXT);"
+                       "CREATE VIEW conformance_bulk_view AS SELECT * FROM conformance_bulk;");
+      const std::string odd = std::string("tab\there, line\nbreak, back\\slash \\N, ") + "\xc3\xa9";
+      c.query("INSERT INTO conformance_bulk VALUES ($1, NULL)", {odd});
+      c.query("INSERT INTO conformance_bulk VALUES ('\\N', '')", {});
+      auto found = c.read_tables({c.quote_identifier("conformance_bulk"), c.quote_identifier("conformance_nothing"),
+                                  c.quote_identifier("conformance_bulk_view"), c.quote_identifier("conformance_bulk")},
+                                 "a, b");
+      REQUIRE(found.size() == 4);
+      REQUIRE(found[0]);
+      REQUIRE(found[0]->size() == 2);
+      CHECK(found[0]->at(0).at(0) == odd);
+      CHECK_FALSE(found[0]->at(0).at(1).has_value());
+      CHECK(found[0]->at(1).at(0) == "\\N");
+      CHECK(found[0]->at(1).at(1) == "");
+      CHECK_FALSE(found[1]);
+      CHECK_FALSE(found[2]);
+      REQUIRE(found[3]);
+      CHECK(found[3]->size() == 2);
+      CHECK(c.read_tables({}, "a").empty());
+      CHECK_THROWS_AS(c.read_tables({c.quote_identifier("conformance_bulk")}, "no_such_column"), tmig::database_error);
     }
   }
 

@@ -278,6 +278,87 @@ inline std::string quote_sql_identifier(std::string_view name) {
 }
 
 }  // namespace tenant_migrator::detail
+// ---- adapters/postgresql/copy_text.hpp ----
+// PostgreSQL's COPY text format, as `COPY ... TO STDOUT` sends it: one line
+// per row, columns separated by tabs, `\N` for NULL, and backslash escapes
+// for the tab, newline and backslash characters in a value.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+
+namespace tenant_migrator::detail::pg {
+
+inline int copy_digit(char c, int base) noexcept {
+  int d = -1;
+  if (c >= '0' && c <= '9') d = c - '0';
+  else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+  else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
+  return d < base ? d : -1;
+}
+
+// One value of a COPY text line, escapes undone (the server sends \b \f \n
+// \r \t \v \\, octal \ooo and hex \xhh; any other escaped character is itself).
+inline std::optional<std::string> copy_value(std::string_view field) {
+  if (field == "\\N") return std::nullopt;
+  std::string out;
+  out.reserve(field.size());
+  for (std::size_t i = 0; i < field.size(); ++i) {
+    char c = field[i];
+    if (c != '\\' || i + 1 == field.size()) {
+      out += c;
+      continue;
+    }
+    c = field[++i];
+    switch (c) {
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'v': out += '\v'; break;
+      case 'x':
+      case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+        const bool hex = c == 'x';
+        const int base = hex ? 16 : 8;
+        const std::size_t max_digits = hex ? 2 : 3;
+        std::size_t j = hex ? i + 1 : i, used = 0;
+        int value = 0;
+        while (j < field.size() && used < max_digits && copy_digit(field[j], base) >= 0) {
+          value = value * base + copy_digit(field[j], base);
+          ++j, ++used;
+        }
+        if (used == 0) {  // `\x` with no hex digit: a plain x
+          out += c;
+          break;
+        }
+        out += static_cast<char>(value & 0xff);
+        i = j - 1;
+        break;
+      }
+      default: out += c; break;
+    }
+  }
+  return out;
+}
+
+// One COPY text line (with or without its trailing newline) as a row.
+inline row copy_row(std::string_view line) {
+  if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+  row out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t tab = line.find('\t', start);
+    out.push_back(copy_value(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start)));
+    if (tab == std::string_view::npos) break;
+    start = tab + 1;
+  }
+  return out;
+}
+
+}  // namespace tenant_migrator::detail::pg
 // ---- adapters/postgresql/provisioning.hpp ----
 // Creating and dropping tenant schemas and databases: the statements, and
 // which database of a server to run CREATE/DROP DATABASE from (never the one
@@ -650,6 +731,65 @@ class PostgresqlConnection {
     return out;
   }
 
+  // Whole tables (capability::bulk_table_reads): which of `tables` are
+  // plain tables, in one statement that only looks them up in the catalog,
+  // then one `COPY t (columns) TO STDOUT` each, all in one round trip. COPY
+  // reads a table without planning a query on it, which is most of what
+  // reading a small table costs a session that has not opened it yet. The
+  // statements run in one transaction: each table stays locked until all are
+  // read (keep the list to a few hundred). Throws database_error on failure.
+  std::vector<std::optional<rows>> read_tables(const std::vector<std::string>& tables, std::string_view columns) {
+    std::vector<std::optional<rows>> out(tables.size());
+    if (tables.empty()) return out;
+    std::string names = "{";
+    for (const auto& t : tables) {
+      if (names.size() > 1) names += ',';
+      names += '"';
+      for (char c : t) {
+        if (c == '"' || c == '\\') names += '\\';
+        names += c;
+      }
+      names += '"';
+    }
+    names += '}';
+    auto kinds = query(
+        "SELECT c.relkind = 'r' FROM pg_catalog.unnest($1::text[]) WITH ORDINALITY AS u(name, i)"
+        " LEFT JOIN pg_catalog.pg_class c ON c.oid = pg_catalog.to_regclass(u.name) ORDER BY u.i",
+        {names});
+    std::string copies;
+    std::vector<std::size_t> copied;
+    for (std::size_t i = 0; i < tables.size() && i < kinds.size(); ++i) {
+      if (kinds[i].at(0).value_or("f") != "t") continue;
+      copies += "COPY " + tables[i] + " (" + std::string(columns) + ") TO STDOUT;";
+      copied.push_back(i);
+    }
+    if (copied.empty()) return out;
+    std::string text = c_string(copies, "query");
+    if (!PQsendQuery(conn_.get(), text.c_str())) throw database_error(connection_message());
+    std::size_t next = 0;
+    detail::pg::result_ptr failure = detail::pg::own(nullptr);
+    while (PGresult* raw = PQgetResult(conn_.get())) {
+      auto result = detail::pg::own(raw);
+      const auto status = PQresultStatus(raw);
+      if (status == PGRES_COPY_OUT) {
+        rows table_rows;
+        char* buffer = nullptr;
+        int length = 0;
+        while ((length = PQgetCopyData(conn_.get(), &buffer, 0)) > 0) {
+          table_rows.push_back(detail::pg::copy_row({buffer, static_cast<std::size_t>(length)}));
+          PQfreemem(buffer);
+        }
+        if (next < copied.size()) out[copied[next++]] = std::move(table_rows);
+      } else if (status != PGRES_COMMAND_OK && !failure) {
+        failure = std::move(result);
+      }
+    }
+    if (failure) throw error_from(failure.get(), {}, 0);
+    if (PQstatus(conn_.get()) != CONNECTION_OK) throw database_error(connection_message());
+    if (next != copied.size()) throw database_error("COPY returned fewer tables than it was asked for");
+    return out;
+  }
+
   void begin() { execute_script("BEGIN"); }
   // Throws when the server rolled the transaction back instead (it had failed).
   void commit() {
@@ -792,7 +932,7 @@ class PostgresqlAdapter {
   using connection_type = PostgresqlConnection;
   using capabilities =
       capability_list<capability::transactional_ddl, capability::schemas, capability::batched_history_reads,
-                      capability::server_side_history_reads, capability::per_tenant_lock,
+                      capability::bulk_table_reads, capability::per_tenant_lock,
                       capability::migration_timeouts, capability::cancellation, capability::session_reset,
                       capability::database_provisioning, capability::schema_provisioning,
                       capability::server_identity, capability::statement_splitting>;

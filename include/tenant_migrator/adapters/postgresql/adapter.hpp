@@ -23,7 +23,7 @@ class PostgresqlAdapter {
   using connection_type = PostgresqlConnection;
   using capabilities =
       capability_list<capability::transactional_ddl, capability::schemas, capability::batched_history_reads,
-                      capability::server_side_history_reads, capability::per_tenant_lock,
+                      capability::bulk_table_reads, capability::per_tenant_lock,
                       capability::migration_timeouts, capability::cancellation, capability::session_reset,
                       capability::database_provisioning, capability::schema_provisioning,
                       capability::server_identity, capability::statement_splitting>;

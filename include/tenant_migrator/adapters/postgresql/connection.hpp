@@ -23,6 +23,7 @@
 #include "../../model/script_statement.hpp"
 #include "../../model/tenant.hpp"
 #include "conninfo.hpp"
+#include "copy_text.hpp"
 #include "provisioning.hpp"
 #include "statement_scanner.hpp"
 
@@ -174,6 +175,65 @@ class PostgresqlConnection {
       }
       out.push_back(std::move(values_of_row));
     }
+    return out;
+  }
+
+  // Whole tables (capability::bulk_table_reads): which of `tables` are
+  // plain tables, in one statement that only looks them up in the catalog,
+  // then one `COPY t (columns) TO STDOUT` each, all in one round trip. COPY
+  // reads a table without planning a query on it, which is most of what
+  // reading a small table costs a session that has not opened it yet. The
+  // statements run in one transaction: each table stays locked until all are
+  // read (keep the list to a few hundred). Throws database_error on failure.
+  std::vector<std::optional<rows>> read_tables(const std::vector<std::string>& tables, std::string_view columns) {
+    std::vector<std::optional<rows>> out(tables.size());
+    if (tables.empty()) return out;
+    std::string names = "{";
+    for (const auto& t : tables) {
+      if (names.size() > 1) names += ',';
+      names += '"';
+      for (char c : t) {
+        if (c == '"' || c == '\\') names += '\\';
+        names += c;
+      }
+      names += '"';
+    }
+    names += '}';
+    auto kinds = query(
+        "SELECT c.relkind = 'r' FROM pg_catalog.unnest($1::text[]) WITH ORDINALITY AS u(name, i)"
+        " LEFT JOIN pg_catalog.pg_class c ON c.oid = pg_catalog.to_regclass(u.name) ORDER BY u.i",
+        {names});
+    std::string copies;
+    std::vector<std::size_t> copied;
+    for (std::size_t i = 0; i < tables.size() && i < kinds.size(); ++i) {
+      if (kinds[i].at(0).value_or("f") != "t") continue;
+      copies += "COPY " + tables[i] + " (" + std::string(columns) + ") TO STDOUT;";
+      copied.push_back(i);
+    }
+    if (copied.empty()) return out;
+    std::string text = c_string(copies, "query");
+    if (!PQsendQuery(conn_.get(), text.c_str())) throw database_error(connection_message());
+    std::size_t next = 0;
+    detail::pg::result_ptr failure = detail::pg::own(nullptr);
+    while (PGresult* raw = PQgetResult(conn_.get())) {
+      auto result = detail::pg::own(raw);
+      const auto status = PQresultStatus(raw);
+      if (status == PGRES_COPY_OUT) {
+        rows table_rows;
+        char* buffer = nullptr;
+        int length = 0;
+        while ((length = PQgetCopyData(conn_.get(), &buffer, 0)) > 0) {
+          table_rows.push_back(detail::pg::copy_row({buffer, static_cast<std::size_t>(length)}));
+          PQfreemem(buffer);
+        }
+        if (next < copied.size()) out[copied[next++]] = std::move(table_rows);
+      } else if (status != PGRES_COMMAND_OK && !failure) {
+        failure = std::move(result);
+      }
+    }
+    if (failure) throw error_from(failure.get(), {}, 0);
+    if (PQstatus(conn_.get()) != CONNECTION_OK) throw database_error(connection_message());
+    if (next != copied.size()) throw database_error("COPY returned fewer tables than it was asked for");
     return out;
   }
 
