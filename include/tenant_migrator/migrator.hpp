@@ -108,14 +108,19 @@ class TenantMigrator {
         [&](std::size_t i, const std::vector<applied_migration>& history) {
           up_to_date[i] = is_up_to_date(set, history, target) ? 1 : 0;
         });
-    std::vector<std::optional<tenant_result>> results(tenants.size());
+    // Results in place, in the tenants' order; `done` marks the tenants
+    // started (a stopped run leaves the rest out of the summary).
+    run_summary summary;
+    summary.tenants.resize(tenants.size());
+    std::vector<char> done(tenants.size(), 0);
     auto process_with = [&](auto& tenant_runner, std::size_t i) -> const tenant_result& {
       const tenant& t = tenants[i];
       if (up_to_date[i])
-        results[i] = tenant_runner.report_up_to_date(t, i, tenants.size());
+        summary.tenants[i] = tenant_runner.report_up_to_date(t, i, tenants.size());
       else
-        results[i] = tenant_runner.migrate(t, set, target, i, tenants.size());
-      return *results[i];
+        summary.tenants[i] = tenant_runner.migrate(t, set, target, i, tenants.size());
+      done[i] = 1;
+      return summary.tenants[i];
     };
     auto stop = [&] { return detail::stop_requested(options_) != 0; };
     std::size_t started_count = 0;
@@ -126,9 +131,13 @@ class TenantMigrator {
       started_count = execution_.execute(
           tenants.size(), [&](std::size_t i) -> const tenant_result& { return process_with(tenant_runner, i); }, stop);
     }
-    run_summary summary;
-    for (auto& r : results)
-      if (r) summary.tenants.push_back(std::move(*r));
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < done.size(); ++i)
+      if (done[i]) {
+        if (kept != i) summary.tenants[kept] = std::move(summary.tenants[i]);
+        ++kept;
+      }
+    summary.tenants.resize(kept);
     summary.not_processed = tenants.size() - started_count;
     summary.signal = detail::stop_requested(options_);
     summary.duration = detail::elapsed_since(started);

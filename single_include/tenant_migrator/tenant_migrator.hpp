@@ -3851,11 +3851,14 @@ class SqlCatalog {
       throw usage_error("cannot read the tenant registry (table " + std::string(tenants_table_name) +
                         ") in the master database: " + e.what());
     }
+    // Each row is moved into its tenant and released at once, so that 100,000
+    // tenants are not held twice.
     std::vector<tenant> out;
+    out.reserve(found.size());
     for (auto& r : found) {
       tenant t;
-      t.id = r.at(0).value_or("");
-      t.name = r.at(1).value_or("");
+      t.id = std::move(r.at(0)).value_or("");
+      t.name = std::move(r.at(1)).value_or("");
       auto iso = r.at(2).value_or("");
       auto st = r.at(4).value_or("");
       auto parsed_iso = parse_isolation(iso);
@@ -3867,9 +3870,10 @@ class SqlCatalog {
         throw usage_error("tenant registry: tenant '" + t.id + "' has status '" + st + "' (expected active, disabled or incomplete)");
       t.isolation = *parsed_iso;
       t.status = *parsed_status;
-      t.location = r.at(3).value_or("");
-      t.created_at = r.at(5).value_or("");
+      t.location = std::move(r.at(3)).value_or("");
+      t.created_at = std::move(r.at(5)).value_or("");
       out.push_back(std::move(t));
+      row().swap(r);
     }
     return out;
   }
@@ -3885,6 +3889,7 @@ class SqlCatalog {
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -4002,11 +4007,12 @@ template <class C>
 void mark_complete(C& catalog, const std::vector<tenant>& tenants, const run_summary& summary) {
   static_assert(check_catalog<C>());
   if constexpr (WritableCatalog<C>) {
-    for (const auto& r : summary.tenants) {
-      if (!r.succeeded()) continue;
-      for (const auto& t : tenants)
-        if (t.id == r.tenant_id && t.status == tenant_status::incomplete) catalog.set_status(t.id, tenant_status::active);
-    }
+    std::set<std::string_view> incomplete;  // usually none: one pass over the results, not one per tenant
+    for (const auto& t : tenants)
+      if (t.status == tenant_status::incomplete) incomplete.insert(t.id);
+    if (incomplete.empty()) return;
+    for (const auto& r : summary.tenants)
+      if (r.succeeded() && incomplete.count(r.tenant_id) != 0) catalog.set_status(r.tenant_id, tenant_status::active);
   }
 }
 
@@ -6067,14 +6073,19 @@ class TenantMigrator {
         [&](std::size_t i, const std::vector<applied_migration>& history) {
           up_to_date[i] = is_up_to_date(set, history, target) ? 1 : 0;
         });
-    std::vector<std::optional<tenant_result>> results(tenants.size());
+    // Results in place, in the tenants' order; `done` marks the tenants
+    // started (a stopped run leaves the rest out of the summary).
+    run_summary summary;
+    summary.tenants.resize(tenants.size());
+    std::vector<char> done(tenants.size(), 0);
     auto process_with = [&](auto& tenant_runner, std::size_t i) -> const tenant_result& {
       const tenant& t = tenants[i];
       if (up_to_date[i])
-        results[i] = tenant_runner.report_up_to_date(t, i, tenants.size());
+        summary.tenants[i] = tenant_runner.report_up_to_date(t, i, tenants.size());
       else
-        results[i] = tenant_runner.migrate(t, set, target, i, tenants.size());
-      return *results[i];
+        summary.tenants[i] = tenant_runner.migrate(t, set, target, i, tenants.size());
+      done[i] = 1;
+      return summary.tenants[i];
     };
     auto stop = [&] { return detail::stop_requested(options_) != 0; };
     std::size_t started_count = 0;
@@ -6085,9 +6096,13 @@ class TenantMigrator {
       started_count = execution_.execute(
           tenants.size(), [&](std::size_t i) -> const tenant_result& { return process_with(tenant_runner, i); }, stop);
     }
-    run_summary summary;
-    for (auto& r : results)
-      if (r) summary.tenants.push_back(std::move(*r));
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < done.size(); ++i)
+      if (done[i]) {
+        if (kept != i) summary.tenants[kept] = std::move(summary.tenants[i]);
+        ++kept;
+      }
+    summary.tenants.resize(kept);
     summary.not_processed = tenants.size() - started_count;
     summary.signal = detail::stop_requested(options_);
     summary.duration = detail::elapsed_since(started);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -127,11 +128,12 @@ template <class C>
 void mark_complete(C& catalog, const std::vector<tenant>& tenants, const run_summary& summary) {
   static_assert(check_catalog<C>());
   if constexpr (WritableCatalog<C>) {
-    for (const auto& r : summary.tenants) {
-      if (!r.succeeded()) continue;
-      for (const auto& t : tenants)
-        if (t.id == r.tenant_id && t.status == tenant_status::incomplete) catalog.set_status(t.id, tenant_status::active);
-    }
+    std::set<std::string_view> incomplete;  // usually none: one pass over the results, not one per tenant
+    for (const auto& t : tenants)
+      if (t.status == tenant_status::incomplete) incomplete.insert(t.id);
+    if (incomplete.empty()) return;
+    for (const auto& r : summary.tenants)
+      if (r.succeeded() && incomplete.count(r.tenant_id) != 0) catalog.set_status(r.tenant_id, tenant_status::active);
   }
 }
 
