@@ -6,10 +6,10 @@
 //
 // Up-to-date tenants are the exception: a run over 10,000 of them would
 // spend more on their ledger rows than on reading their histories, so they
-// are written in batches, at the latest after 500 tenants, after a second,
-// before any other tenant's result and at the run's end. A run killed
-// midway may leave up to that many up-to-date tenants pending in the ledger;
-// `--only-failed` then runs them again, which changes nothing.
+// are written in batches: once a batch holds 500, when one finishes a second
+// or more after the batch's first, just before any other tenant's result,
+// and at the run's end. A run killed midway may leave its last batch pending
+// in the ledger; `--only-failed` then runs them again, which changes nothing.
 //
 // Like every reporter it never throws: the first failure to write is handed
 // to `on_error` (once) and the ledger is not written again in this run; the
