@@ -285,3 +285,26 @@ TEST_CASE("JsonReporter writes one parseable object per event with the documente
   CHECK(events["tenant_finished"] == 2);
   CHECK(events["run_finished"] == 1);
 }
+
+TEST_CASE("SqlCatalog reads a registry of more than one page whole, in id order, each tenant once") {
+  // The registry is read 10,000 rows at a time; 20,000 ends on a page's edge, 25,001 within one.
+  for (int count : {20'000, 25'001}) {
+    CAPTURE(count);
+    installation inst;
+    auto c = inst.adapter.connect(inst.master);
+    c.begin();
+    for (int i = count; i >= 1; --i)  // inserted backwards: the order comes from the reads
+      c.query("INSERT INTO tenant_migrator_tenants VALUES ($1, $2, 'schema', $1, $3, '2026-01-01T00:00:00Z')",
+              {fmt::format("t{:06d}", i), fmt::format("Tenant {}", i), i % 7 == 0 ? "disabled" : "active"});
+    c.commit();
+    SqlCatalog catalog(inst.adapter.connect(inst.master));
+    auto all = catalog.list_tenants();
+    REQUIRE(all.size() == static_cast<std::size_t>(count));
+    bool ordered = true;
+    for (int i = 0; i < count; ++i) ordered = ordered && all[i].id == fmt::format("t{:06d}", i + 1);
+    CHECK(ordered);
+    CHECK(all.back().name == fmt::format("Tenant {}", count));
+    CHECK(all[6].status == tenant_status::disabled);
+    CHECK(select_tenants(catalog).size() == static_cast<std::size_t>(count - count / 7));
+  }
+}

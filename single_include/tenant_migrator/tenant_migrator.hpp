@@ -3768,6 +3768,9 @@ inline std::vector<plan_step> make_baseline_plan(const migration_set& set, const
 //     status     TEXT NOT NULL,      -- 'active' | 'disabled' | 'incomplete'
 //     created_at TEXT NOT NULL)      -- ISO 8601 UTC
 
+#include <algorithm>
+#include <cstddef>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -3778,20 +3781,23 @@ inline std::vector<plan_step> make_baseline_plan(const migration_set& set, const
 // Wall-clock timestamps in ISO 8601 UTC, as stored in history rows and printed in logs.
 
 #include <chrono>
-#include <ctime>
 #include <string>
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 namespace tenant_migrator::detail {
 
-// "2026-11-25T14:50:19.123Z"
+// "2026-11-25T14:50:19.123Z". Calendar arithmetic from <chrono> rather than
+// fmt/chrono.h, which would add <locale> and friends to every includer's parse.
 inline std::string iso8601_now() {
   using namespace std::chrono;
-  auto now = time_point_cast<milliseconds>(system_clock::now());
-  auto ms = now.time_since_epoch().count() % 1000;
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(system_clock::to_time_t(now)), ms);
+  const auto now = floor<milliseconds>(system_clock::now());
+  const auto day = floor<days>(now);
+  const year_month_day date{day};
+  const hh_mm_ss time{now - day};
+  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}Z", static_cast<int>(date.year()),
+                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), time.hours().count(),
+                     time.minutes().count(), time.seconds().count(), time.subseconds().count());
 }
 
 }  // namespace tenant_migrator::detail
@@ -3819,7 +3825,19 @@ class SqlCatalog {
                                " created_at TEXT NOT NULL)");
   }
 
-  std::vector<tenant> list_tenants() { return select("", {}); }
+  // Every tenant, by id. Read a page at a time: one result of 100,000 rows
+  // would be held three times over at its peak (the client library's copy,
+  // its rows, the tenants built from them).
+  std::vector<tenant> list_tenants() {
+    std::vector<tenant> out;
+    out.reserve(count());  // a hint: a tenant created meanwhile is read all the same
+    for (;;) {
+      auto page = out.empty() ? select("", {}, page_size) : select(" WHERE tenant_id > $1", {out.back().id}, page_size);
+      const bool last = page.size() < page_size;
+      std::move(page.begin(), page.end(), std::back_inserter(out));
+      if (last) return out;
+    }
+  }
 
   std::optional<tenant> find_tenant(const std::string& id) {
     auto found = select(" WHERE tenant_id = $1", {id});
@@ -3839,20 +3857,30 @@ class SqlCatalog {
   }
 
  private:
+  static constexpr std::size_t page_size = 10'000;
+
   std::string table() const { return connection_.quote_identifier(tenants_table_name); }
 
-  std::vector<tenant> select(const std::string& where, const std::vector<std::string>& params) {
-    rows found;
+  rows read(const std::string& sql, const std::vector<std::string>& params) {
     try {
-      found = connection_.query("SELECT tenant_id, name, isolation, location, status, created_at FROM " + table() +
-                                    where + " ORDER BY tenant_id",
-                                params);
+      return connection_.query(sql, params);
     } catch (const database_error& e) {
       throw usage_error("cannot read the tenant registry (table " + std::string(tenants_table_name) +
                         ") in the master database: " + e.what());
     }
-    // Each row is moved into its tenant and released at once, so that 100,000
-    // tenants are not held twice.
+  }
+
+  std::size_t count() {
+    auto found = read("SELECT count(*) FROM " + table(), {});
+    return found.empty() ? 0 : std::stoull(found.front().at(0).value_or("0"));
+  }
+
+  // The tenants `where` selects, by id; at most `limit` of them (0: all).
+  std::vector<tenant> select(const std::string& where, const std::vector<std::string>& params, std::size_t limit = 0) {
+    rows found = read("SELECT tenant_id, name, isolation, location, status, created_at FROM " + table() + where +
+                          " ORDER BY tenant_id" + (limit == 0 ? std::string() : " LIMIT " + std::to_string(limit)),
+                      params);
+    // Each row is moved into its tenant and released at once.
     std::vector<tenant> out;
     out.reserve(found.size());
     for (auto& r : found) {
@@ -3965,15 +3993,12 @@ std::vector<tenant> select_tenants(C& catalog, const tenant_selection& selection
     return std::any_of(patterns.begin(), patterns.end(),
                        [&](const std::string& p) { return detail::glob_match(p, id); });
   };
-  std::vector<tenant> out;
-  for (auto& t : all) {
-    if (t.status == tenant_status::disabled) continue;
-    if (!selection.only.empty() && !listed(selection.only, t.id)) continue;
-    if (listed(selection.exclude, t.id)) continue;
-    if (selection.part && !in_shard(t.id, *selection.part)) continue;
-    out.push_back(std::move(t));
-  }
-  return out;
+  // In place: a second vector would hold 100,000 tenants twice.
+  std::erase_if(all, [&](const tenant& t) {
+    return t.status == tenant_status::disabled || (!selection.only.empty() && !listed(selection.only, t.id)) ||
+           listed(selection.exclude, t.id) || (selection.part && !in_shard(t.id, *selection.part));
+  });
+  return all;
 }
 
 // Reorders tenants (as select_tenants returns them, by id) by when the

@@ -19,6 +19,9 @@
 
 #include <tenant_migrator/ledger/ledger_reporter.hpp>
 #include <tenant_migrator/ledger/run_queue.hpp>
+#ifdef TENANT_MIGRATOR_MANAGE_WITH_POSTGRESQL
+#include <tenant_migrator/adapters/postgresql.hpp>
+#endif
 
 #include "parallel.hpp"
 #include "rollout.hpp"
@@ -70,10 +73,18 @@ inline tmig::run_record new_run(std::string id, std::string kind, const tmig::mi
   return run;
 }
 
+// How the ledger writes batches of results on each master: see tmig::batch_write.
+template <class Adapter>
+inline constexpr auto ledger_batch_write = tmig::batch_write::update_in_list;
+#ifdef TENANT_MIGRATOR_MANAGE_WITH_POSTGRESQL
+template <>
+inline constexpr auto ledger_batch_write<tmig::PostgresqlAdapter> = tmig::batch_write::insert_on_conflict;
+#endif
+
 // The master's ledger over a connection of its own.
 template <class Adapter>
 auto open_ledger(Adapter& adapter, const std::string& master) {
-  return tmig::RunLedger(adapter.connect(master));
+  return tmig::RunLedger(adapter.connect(master), ledger_batch_write<Adapter>);
 }
 
 // The ledger of a command that only reads it; usage_error when no run was ever recorded.

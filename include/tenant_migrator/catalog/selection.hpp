@@ -86,15 +86,12 @@ std::vector<tenant> select_tenants(C& catalog, const tenant_selection& selection
     return std::any_of(patterns.begin(), patterns.end(),
                        [&](const std::string& p) { return detail::glob_match(p, id); });
   };
-  std::vector<tenant> out;
-  for (auto& t : all) {
-    if (t.status == tenant_status::disabled) continue;
-    if (!selection.only.empty() && !listed(selection.only, t.id)) continue;
-    if (listed(selection.exclude, t.id)) continue;
-    if (selection.part && !in_shard(t.id, *selection.part)) continue;
-    out.push_back(std::move(t));
-  }
-  return out;
+  // In place: a second vector would hold 100,000 tenants twice.
+  std::erase_if(all, [&](const tenant& t) {
+    return t.status == tenant_status::disabled || (!selection.only.empty() && !listed(selection.only, t.id)) ||
+           listed(selection.exclude, t.id) || (selection.part && !in_shard(t.id, *selection.part));
+  });
+  return all;
 }
 
 // Reorders tenants (as select_tenants returns them, by id) by when the

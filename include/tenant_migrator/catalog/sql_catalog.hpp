@@ -10,6 +10,9 @@
 //     created_at TEXT NOT NULL)      -- ISO 8601 UTC
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,7 +48,19 @@ class SqlCatalog {
                                " created_at TEXT NOT NULL)");
   }
 
-  std::vector<tenant> list_tenants() { return select("", {}); }
+  // Every tenant, by id. Read a page at a time: one result of 100,000 rows
+  // would be held three times over at its peak (the client library's copy,
+  // its rows, the tenants built from them).
+  std::vector<tenant> list_tenants() {
+    std::vector<tenant> out;
+    out.reserve(count());  // a hint: a tenant created meanwhile is read all the same
+    for (;;) {
+      auto page = out.empty() ? select("", {}, page_size) : select(" WHERE tenant_id > $1", {out.back().id}, page_size);
+      const bool last = page.size() < page_size;
+      std::move(page.begin(), page.end(), std::back_inserter(out));
+      if (last) return out;
+    }
+  }
 
   std::optional<tenant> find_tenant(const std::string& id) {
     auto found = select(" WHERE tenant_id = $1", {id});
@@ -65,20 +80,30 @@ class SqlCatalog {
   }
 
  private:
+  static constexpr std::size_t page_size = 10'000;
+
   std::string table() const { return connection_.quote_identifier(tenants_table_name); }
 
-  std::vector<tenant> select(const std::string& where, const std::vector<std::string>& params) {
-    rows found;
+  rows read(const std::string& sql, const std::vector<std::string>& params) {
     try {
-      found = connection_.query("SELECT tenant_id, name, isolation, location, status, created_at FROM " + table() +
-                                    where + " ORDER BY tenant_id",
-                                params);
+      return connection_.query(sql, params);
     } catch (const database_error& e) {
       throw usage_error("cannot read the tenant registry (table " + std::string(tenants_table_name) +
                         ") in the master database: " + e.what());
     }
-    // Each row is moved into its tenant and released at once, so that 100,000
-    // tenants are not held twice.
+  }
+
+  std::size_t count() {
+    auto found = read("SELECT count(*) FROM " + table(), {});
+    return found.empty() ? 0 : std::stoull(found.front().at(0).value_or("0"));
+  }
+
+  // The tenants `where` selects, by id; at most `limit` of them (0: all).
+  std::vector<tenant> select(const std::string& where, const std::vector<std::string>& params, std::size_t limit = 0) {
+    rows found = read("SELECT tenant_id, name, isolation, location, status, created_at FROM " + table() + where +
+                          " ORDER BY tenant_id" + (limit == 0 ? std::string() : " LIMIT " + std::to_string(limit)),
+                      params);
+    // Each row is moved into its tenant and released at once.
     std::vector<tenant> out;
     out.reserve(found.size());
     for (auto& r : found) {

@@ -2,20 +2,23 @@
 #pragma once
 
 #include <chrono>
-#include <ctime>
 #include <string>
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 namespace tenant_migrator::detail {
 
-// "2026-11-25T14:50:19.123Z"
+// "2026-11-25T14:50:19.123Z". Calendar arithmetic from <chrono> rather than
+// fmt/chrono.h, which would add <locale> and friends to every includer's parse.
 inline std::string iso8601_now() {
   using namespace std::chrono;
-  auto now = time_point_cast<milliseconds>(system_clock::now());
-  auto ms = now.time_since_epoch().count() % 1000;
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(system_clock::to_time_t(now)), ms);
+  const auto now = floor<milliseconds>(system_clock::now());
+  const auto day = floor<days>(now);
+  const year_month_day date{day};
+  const hh_mm_ss time{now - day};
+  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}Z", static_cast<int>(date.year()),
+                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), time.hours().count(),
+                     time.minutes().count(), time.seconds().count(), time.subseconds().count());
 }
 
 }  // namespace tenant_migrator::detail

@@ -7,8 +7,8 @@
 // Up-to-date tenants are the exception: a run over 10,000 of them would
 // spend more on their ledger rows than on reading their histories, so they
 // are written in batches: once a batch holds 500, when one finishes a second
-// or more after the batch's first, just before any other tenant's result,
-// and at the run's end. A run killed midway may leave its last batch pending
+// or more after the batch's first, when a migration starts (it may take
+// long), just before any other tenant's result, and at the run's end. A run killed midway may leave its last batch pending
 // in the ledger; `--only-failed` then runs them again, which changes nothing.
 //
 // Like every reporter it never throws: the first failure to write is handed
@@ -48,6 +48,7 @@ class LedgerReporter : public NullReporter {
     flush();
     write([&] { ledger_.record_tenant(run_id_, e.result, worker_); });
   }
+  void on(const migration_started&) { flush(); }
   void on(const run_finished& e) {
     flush();
     write([&] { ledger_.finish_run(run_id_, run_outcome(e.summary)); });
