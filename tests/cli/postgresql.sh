@@ -123,4 +123,28 @@ if grep -q "already exists" "$work/run1" "$work/run2"; then fail "duplicate-obje
 applied=$(cat "$work/run1" "$work/run2" | grep -c ' ... OK$')
 check "OK lines across both runs = 250" 250 "$applied"
 
+# --- showmigrations over more tenants than it holds at once (5,000) ---------------
+# 5,000 more schema tenants with t01's history, written in bulk (1,000 schemas
+# per transaction: the server's lock table holds no more): 5,050 in all.
+psql -q "$server/$many" -c "INSERT INTO tenant_migrator_tenants SELECT 'u' || lpad(i::text, 4, '0'), 'U', 'schema', 'u' || lpad(i::text, 4, '0'), 'active', '2026-01-01T00:00:00Z' FROM generate_series(1, 5000) i" \
+  || fail "5,000 tenants registered"
+for first in 1 1001 2001 3001 4001; do
+  psql -q "$server/$many" -c "DO \$\$ DECLARE s TEXT; BEGIN FOR i IN $first..$((first + 999)) LOOP
+      s := 'u' || lpad(i::text, 4, '0');
+      EXECUTE format('CREATE SCHEMA %I', s);
+      EXECUTE format('CREATE TABLE %I.tenant_migrator_history (LIKE t01.tenant_migrator_history INCLUDING ALL)', s);
+      EXECUTE format('INSERT INTO %I.tenant_migrator_history SELECT * FROM t01.tenant_migrator_history', s);
+    END LOOP; END \$\$" || fail "schemas from u$first"
+done
+psql -q "$server/$many" -c "DELETE FROM u4999.tenant_migrator_history WHERE name = (SELECT max(name) FROM u4999.tenant_migrator_history)"
+expect_status "showmigrations --pending over 5,050 tenants, one behind" 1 "$manage" showmigrations --pending
+check "one line per tenant, each once, in id order" "5050 5050 sorted" \
+  "$(wc -l <"$work/out") $(sort -u "$work/out" | wc -l) $(LC_ALL=C sort -c "$work/out" 2>/dev/null && echo sorted)"
+check "the first and the last" "t01: up to date|u5000: up to date" "$(sed -n '1p;$p' "$work/out" | paste -sd'|')"
+check "the one behind, in the second 5,000" "u4999: 1 pending" "$(grep -v 'up to date' "$work/out")"
+"$manage" showmigrations --format json >"$work/all.json"; check "json exit (pending is not an error without --pending)" 0 $?
+check "json: 5,050 tenants, each once, in order" "5050 5050 t01 u5000" \
+  "$(jq -r '[length, ([.[].tenant] | unique | length), .[0].tenant, .[-1].tenant] | join(" ")' "$work/all.json")"
+check "json: the one behind" "u4999 1" "$(jq -r '.[] | select(.pending > 0) | "\(.tenant) \(.pending)"' "$work/all.json")"
+
 finish
