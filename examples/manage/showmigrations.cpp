@@ -1,15 +1,14 @@
 #include "showmigrations.hpp"
 
-#include <algorithm>
 #include <cstddef>
 #include <iostream>
-#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
 
 #include <tenant_migrator/output/tenant_list_json.hpp>
 
+#include "common/chunks.hpp"
 #include "common/master.hpp"
 
 namespace manage {
@@ -90,15 +89,10 @@ int showmigrations_command::run() {
       }
     };
     // Histories read in batches where the isolation strategy can (schema
-    // tenants: one connection per server), not a connection per tenant; the
-    // tenants 5,000 at a time, so that memory does not grow with them.
-    constexpr std::size_t chunk = 5'000;
-    for (std::size_t from = 0; from < tenants.size(); from += chunk) {
-      const auto to = std::min(from + chunk, tenants.size());
-      std::vector<tmig::tenant> part(std::make_move_iterator(tenants.begin() + static_cast<std::ptrdiff_t>(from)),
-                                     std::make_move_iterator(tenants.begin() + static_cast<std::ptrdiff_t>(to)));
-      for (auto& state : m.inspect_tenants(part, set)) show(state);
-    }
+    // tenants: one connection per server), not a connection per tenant.
+    for_each_chunk(tenants, [&](const std::vector<tmig::tenant>& chunk, std::size_t) {
+      for (auto& state : m.inspect_tenants(chunk, set)) show(state);
+    });
     if (format == "json" && !tenants.empty())
       std::cout << "\n]\n";
     else if (format != "json" && tenants.empty())

@@ -12,6 +12,7 @@
 
 #include <tenant_migrator/reporting/progress_reporter.hpp>
 
+#include "chunks.hpp"
 #include "errors.hpp"
 #include "master.hpp"
 #include "output.hpp"
@@ -59,17 +60,19 @@ inline tmig::migrator_options migrator_options_of(const run_request& r) {
 // --plan: each tenant's plan, in order. Exit 1 when a tenant cannot be planned.
 template <class Adapter>
 int plan_tenants(Adapter& adapter, const std::vector<tmig::tenant>& tenants, const run_request& r) {
-  migrator<fresh_connections<Adapter>> m(fresh_connections<Adapter>(adapter), {},
-                                          migrator_options_of(r));
+  // One connection per server, kept across the chunks (see showmigrations).
+  migrator<tmig::ReuseConnectionPerServer<Adapter>> m(tmig::ReuseConnectionPerServer<Adapter>(adapter), {},
+                                                      migrator_options_of(r));
   int status = code(exit_status::ok);
   // Histories read in batches where the isolation strategy can (schema tenants:
   // one connection per server), as a run's fast path does.
-  auto plans = m.plan_tenants(tenants, r.set, r.target);
-  for (std::size_t i = 0; i < plans.size(); ++i) {
-    const auto& plan = plans[i];
-    print_plan(r.output, plan, i == 0);
-    if (!plan.error.empty()) status = code(exit_status::failed);
-  }
+  for_each_chunk(tenants, [&](const std::vector<tmig::tenant>& chunk, std::size_t first) {
+    auto plans = m.plan_tenants(chunk, r.set, r.target);
+    for (std::size_t i = 0; i < plans.size(); ++i) {
+      print_plan(r.output, plans[i], first + i == 0);
+      if (!plans[i].error.empty()) status = code(exit_status::failed);
+    }
+  });
   if (tenants.empty() && r.output.format == "text") std::cout << "No tenants to plan.\n";
   return status;
 }
