@@ -8,8 +8,9 @@
 // spend more on their ledger rows than on reading their histories, so they
 // are written in batches: once a batch holds 500, when one finishes a second
 // or more after the batch's first, when a migration starts (it may take
-// long), just before any other tenant's result, and at the run's end. A run killed midway may leave its last batch pending
-// in the ledger; `--only-failed` then runs them again, which changes nothing.
+// long), just before any other tenant's result, and at the run's end. A run
+// killed midway may leave its last batch pending in the ledger;
+// `--only-failed` then runs them again, which changes nothing.
 //
 // Like every reporter it never throws: the first failure to write is handed
 // to `on_error` (once) and the ledger is not written again in this run; the
