@@ -53,12 +53,38 @@ inline applied_migration history_row(const row& r, std::size_t first) {
 inline constexpr std::string_view history_columns = "app, name, checksum, applied_at, duration_ms";
 }  // namespace detail
 
+namespace detail {
+inline std::string history_probe(const std::string& table) { return fmt::format("SELECT 1 FROM {} WHERE 1 = 0", table); }
+}  // namespace detail
+
+// Whether the history table exists. With capability::statement_check the
+// connection answers a yes from the schema it has read, without a query; a no
+// (perhaps stale) and every other adapter ask the database.
+template <class Adapter = void, DatabaseConnection C>
+bool history_table_exists(C& connection, const std::string& table) {
+  const std::string probe = detail::history_probe(table);
+  if constexpr (claims<Adapter, capability::statement_check>) {
+    if (connection.compiles(probe)) return true;
+  }
+  try {
+    connection.query(probe, {});
+  } catch (const database_error&) {
+    return false;
+  }
+  return true;
+}
+
 // Created when a tenant is first migrated (not by read-only commands).
 // app and name are VARCHAR(255), not TEXT: MariaDB / MySQL refuse a TEXT
 // column in a key without a prefix length; SQLite and PostgreSQL treat
 // VARCHAR(255) like TEXT for these short names (tables made with TEXT keep working).
-template <DatabaseConnection C>
+// With capability::statement_check, a table the connection knows is not
+// created again (on SQLite, CREATE TABLE IF NOT EXISTS is a read transaction).
+template <class Adapter = void, DatabaseConnection C>
 void ensure_history_table(C& connection, const std::string& table) {
+  if constexpr (claims<Adapter, capability::statement_check>) {
+    if (connection.compiles(detail::history_probe(table))) return;
+  }
   connection.execute_script(fmt::format(
       "CREATE TABLE IF NOT EXISTS {} (app VARCHAR(255) NOT NULL, name VARCHAR(255) NOT NULL, checksum TEXT NOT NULL,"
       " applied_at TEXT NOT NULL, duration_ms INTEGER NOT NULL, PRIMARY KEY (app, name))",
@@ -75,13 +101,9 @@ std::vector<applied_migration> read_history(C& connection, const std::string& ta
 }
 
 // The history, or nothing when the tenant has no history table yet (read-only paths).
-template <DatabaseConnection C>
+template <class Adapter = void, DatabaseConnection C>
 std::vector<applied_migration> read_history_if_any(C& connection, const std::string& table) {
-  try {
-    connection.query(fmt::format("SELECT 1 FROM {} WHERE 1 = 0", table), {});
-  } catch (const database_error&) {
-    return {};
-  }
+  if (!history_table_exists<Adapter>(connection, table)) return {};
   return read_history(connection, table);
 }
 

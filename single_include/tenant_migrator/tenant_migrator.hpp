@@ -2589,6 +2589,13 @@ struct server_identity {};
 // statement at a time with its progress recorded after each, so a failure
 // names its statement and a rerun does not repeat the ones before it.
 struct statement_splitting {};
+// connection.compiles(sql) -> bool: whether `sql` compiles against the schema
+// the connection has already read, without a query (SQLite's
+// sqlite3_prepare_v2, where every query is a read transaction and its file
+// locks). A yes is trusted; a no may be stale and is checked with a query. The
+// migrator asks it whether a tenant's history table exists, so an up-to-date
+// tenant costs one read of its history.
+struct statement_check {};
 // Adapter `static constexpr std::size_t history_batch_size` and
 // `std::string database_of(std::string_view location) const` (the database a
 // tenant's location names): one connection reads tables of the other
@@ -2680,6 +2687,11 @@ concept connection_splits_scripts = requires(C& connection, std::string_view sql
 };
 
 template <class C>
+concept connection_compiles_statements = requires(C& connection, std::string_view sql) {
+  { connection.compiles(sql) } -> std::convertible_to<bool>;
+};
+
+template <class C>
 concept connection_reads_tables = requires(C& connection, const std::vector<std::string>& tables,
                                            std::string_view columns) {
   { connection.read_tables(tables, columns) } -> std::same_as<std::vector<std::optional<rows>>>;
@@ -2763,6 +2775,11 @@ constexpr void check_claim(capability::statement_splitting) {
   static_assert(requirement::connection_splits_scripts<typename A::connection_type>,
                 "capability::statement_splitting claimed, but connection_type lacks `std::vector<script_statement> "
                 "split_script(std::string_view sql)`");
+}
+template <class A>
+constexpr void check_claim(capability::statement_check) {
+  static_assert(requirement::connection_compiles_statements<typename A::connection_type>,
+                "capability::statement_check claimed, but connection_type lacks `bool compiles(std::string_view sql)`");
 }
 template <class A>
 constexpr void check_claim(capability::cross_database_reads) {
@@ -3348,12 +3365,38 @@ inline applied_migration history_row(const row& r, std::size_t first) {
 inline constexpr std::string_view history_columns = "app, name, checksum, applied_at, duration_ms";
 }  // namespace detail
 
+namespace detail {
+inline std::string history_probe(const std::string& table) { return fmt::format("SELECT 1 FROM {} WHERE 1 = 0", table); }
+}  // namespace detail
+
+// Whether the history table exists. With capability::statement_check the
+// connection answers a yes from the schema it has read, without a query; a no
+// (perhaps stale) and every other adapter ask the database.
+template <class Adapter = void, DatabaseConnection C>
+bool history_table_exists(C& connection, const std::string& table) {
+  const std::string probe = detail::history_probe(table);
+  if constexpr (claims<Adapter, capability::statement_check>) {
+    if (connection.compiles(probe)) return true;
+  }
+  try {
+    connection.query(probe, {});
+  } catch (const database_error&) {
+    return false;
+  }
+  return true;
+}
+
 // Created when a tenant is first migrated (not by read-only commands).
 // app and name are VARCHAR(255), not TEXT: MariaDB / MySQL refuse a TEXT
 // column in a key without a prefix length; SQLite and PostgreSQL treat
 // VARCHAR(255) like TEXT for these short names (tables made with TEXT keep working).
-template <DatabaseConnection C>
+// With capability::statement_check, a table the connection knows is not
+// created again (on SQLite, CREATE TABLE IF NOT EXISTS is a read transaction).
+template <class Adapter = void, DatabaseConnection C>
 void ensure_history_table(C& connection, const std::string& table) {
+  if constexpr (claims<Adapter, capability::statement_check>) {
+    if (connection.compiles(detail::history_probe(table))) return;
+  }
   connection.execute_script(fmt::format(
       "CREATE TABLE IF NOT EXISTS {} (app VARCHAR(255) NOT NULL, name VARCHAR(255) NOT NULL, checksum TEXT NOT NULL,"
       " applied_at TEXT NOT NULL, duration_ms INTEGER NOT NULL, PRIMARY KEY (app, name))",
@@ -3370,13 +3413,9 @@ std::vector<applied_migration> read_history(C& connection, const std::string& ta
 }
 
 // The history, or nothing when the tenant has no history table yet (read-only paths).
-template <DatabaseConnection C>
+template <class Adapter = void, DatabaseConnection C>
 std::vector<applied_migration> read_history_if_any(C& connection, const std::string& table) {
-  try {
-    connection.query(fmt::format("SELECT 1 FROM {} WHERE 1 = 0", table), {});
-  } catch (const database_error&) {
-    return {};
-  }
+  if (!history_table_exists<Adapter>(connection, table)) return {};
   return read_history(connection, table);
 }
 
@@ -5826,7 +5865,7 @@ class tenant_runner {
     tenant_plan plan{t.id, {}, {}};
     try {
       open(t, [&](auto& connection, const tenant_scope& scope) {
-        plan.steps = plan_from(set, read_history_if_any(connection, scope.history_table), target);
+        plan.steps = plan_from(set, read_history_if_any<adapter_type>(connection, scope.history_table), target);
       });
     } catch (const std::exception& e) {
       plan.error = e.what();
@@ -5850,7 +5889,7 @@ class tenant_runner {
     tenant_state state{t.id, {}, {}};
     try {
       open(t, [&](auto& connection, const tenant_scope& scope) {
-        state = state_from(t, set, read_history_if_any(connection, scope.history_table));
+        state = state_from(t, set, read_history_if_any<adapter_type>(connection, scope.history_table));
       });
     } catch (const std::exception& e) {
       state.error = e.what();
@@ -5898,7 +5937,7 @@ class tenant_runner {
   template <class Connection>
   void apply_plan(Connection& connection, const tenant_scope& scope, const tenant& t, const migration_set& set,
                   const migration_target& target, tenant_result& result, bool locked) {
-    ensure_history_table(connection, scope.history_table);
+    ensure_history_table<adapter_type>(connection, scope.history_table);
     auto plan = plan_from(set, read_history(connection, scope.history_table), target);
     if (!options_.fake) check_placeholder_values(plan, t, connection);  // before any step runs
     step_runner<adapter_type, Reporter> steps(reporter_, options_, options_.atomic);
@@ -5949,7 +5988,7 @@ class tenant_runner {
       with_tenant_lock<adapter_type>(connection, scope.lock_key, options_.lock_wait, [&](bool) {
         connection.begin();
         try {
-          for (const auto& a : read_history_if_any(connection, scope.history_table)) {
+          for (const auto& a : read_history_if_any<adapter_type>(connection, scope.history_table)) {
             const migration* m = set.find(a.key);
             if (!m || m->checksum == a.checksum) continue;
             update_checksum(connection, scope.history_table, a.key, m->checksum);

@@ -79,6 +79,13 @@ struct server_identity {};
 // statement at a time with its progress recorded after each, so a failure
 // names its statement and a rerun does not repeat the ones before it.
 struct statement_splitting {};
+// connection.compiles(sql) -> bool: whether `sql` compiles against the schema
+// the connection has already read, without a query (SQLite's
+// sqlite3_prepare_v2, where every query is a read transaction and its file
+// locks). A yes is trusted; a no may be stale and is checked with a query. The
+// migrator asks it whether a tenant's history table exists, so an up-to-date
+// tenant costs one read of its history.
+struct statement_check {};
 // Adapter `static constexpr std::size_t history_batch_size` and
 // `std::string database_of(std::string_view location) const` (the database a
 // tenant's location names): one connection reads tables of the other
@@ -170,6 +177,11 @@ concept connection_splits_scripts = requires(C& connection, std::string_view sql
 };
 
 template <class C>
+concept connection_compiles_statements = requires(C& connection, std::string_view sql) {
+  { connection.compiles(sql) } -> std::convertible_to<bool>;
+};
+
+template <class C>
 concept connection_reads_tables = requires(C& connection, const std::vector<std::string>& tables,
                                            std::string_view columns) {
   { connection.read_tables(tables, columns) } -> std::same_as<std::vector<std::optional<rows>>>;
@@ -253,6 +265,11 @@ constexpr void check_claim(capability::statement_splitting) {
   static_assert(requirement::connection_splits_scripts<typename A::connection_type>,
                 "capability::statement_splitting claimed, but connection_type lacks `std::vector<script_statement> "
                 "split_script(std::string_view sql)`");
+}
+template <class A>
+constexpr void check_claim(capability::statement_check) {
+  static_assert(requirement::connection_compiles_statements<typename A::connection_type>,
+                "capability::statement_check claimed, but connection_type lacks `bool compiles(std::string_view sql)`");
 }
 template <class A>
 constexpr void check_claim(capability::cross_database_reads) {

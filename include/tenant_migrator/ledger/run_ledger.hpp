@@ -31,6 +31,8 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "../concepts/database_adapter.hpp"
 #include "../detail/clock.hpp"
 #include "../detail/sha256.hpp"
@@ -132,15 +134,14 @@ class RunLedger {
                         {run.id, run.kind, run.started_at.empty() ? detail::iso8601_now() : run.started_at, run.host,
                          run.pid, run.set_digest, run.options});
       // Many rows per statement: thousands of tenants in a few round trips.
-      constexpr std::size_t batch = 200;
+      // Only the ids are parameters; a position is a number this loop counts.
+      constexpr std::size_t batch = 500;
       for (std::size_t from = 0; from < tenant_ids.size(); from += batch) {
         std::string sql = "INSERT INTO " + run_tenants() + " (run_id, tenant_id, position, state) VALUES ";
         std::vector<std::string> params{run.id};
         for (std::size_t i = from; i < tenant_ids.size() && i < from + batch; ++i) {
-          if (i != from) sql += ", ";
-          sql += "($1, $" + std::to_string(params.size() + 1) + ", $" + std::to_string(params.size() + 2) + ", 'pending')";
           params.push_back(tenant_ids[i]);
-          params.push_back(std::to_string(i));
+          sql += fmt::format("{}($1, ${}, {}, 'pending')", i == from ? "" : ", ", params.size(), i);
         }
         connection_.query(sql, params);
       }
@@ -162,40 +163,30 @@ class RunLedger {
   // Many tenants' results in as few statements as can carry them: one per
   // distinct (outcome, applied, error, duration), the tenants listed in it.
   // For the thousands of up-to-date tenants of a run, whose rows differ only
-  // in their id. Every row gets the same finished_at.
+  // in their id. Every row gets the same finished_at. Results that take more
+  // than one statement are written in a transaction of their own, so not
+  // inside one of the caller's (record_tenant's single result may be).
   void record_tenants(const std::string& run_id, const std::vector<tenant_result>& results, const std::string& worker) {
     std::map<std::tuple<std::string, std::size_t, std::string, long long>, std::vector<const tenant_result*>> groups;
     for (const auto& r : results)
       groups[{std::string(to_string(r.outcome)), r.applied, r.error, static_cast<long long>(r.duration.count())}]
           .push_back(&r);
     const std::string finished_at = detail::iso8601_now();
-    for (const auto& [values, group] : groups) {
-      std::vector<std::string> params{std::get<0>(values), std::to_string(std::get<1>(values)), std::get<2>(values),
-                                      std::to_string(std::get<3>(values)), worker, finished_at, run_id};
-      auto next = [&](const std::string& value) {
-        params.push_back(value);
-        return "$" + std::to_string(params.size());
-      };
-      std::string sql;
-      if (writes_ == batch_write::insert_on_conflict) {
-        // Only the ids are rows of VALUES (500 rows of ten values take
-        // PostgreSQL 11 ms to parse, of one value 1 ms). Position 0 only if
-        // the row were missing, which start_run rules out.
-        sql = "INSERT INTO " + run_tenants() +
-              " (run_id, tenant_id, position, state, outcome, applied, error, duration_ms, worker, finished_at)"
-              " SELECT $7, id, 0, 'done', $1, CAST($2 AS INTEGER), $3, CAST($4 AS BIGINT), $5, $6 FROM (VALUES ";
-        for (std::size_t i = 0; i < group.size(); ++i) sql += (i == 0 ? "(" : ", (") + next(group[i]->tenant_id) + ")";
-        sql += ") AS done (id) ON CONFLICT (run_id, tenant_id) DO UPDATE SET state = excluded.state,"
-               " outcome = excluded.outcome, applied = excluded.applied, error = excluded.error,"
-               " duration_ms = excluded.duration_ms, worker = excluded.worker, finished_at = excluded.finished_at";
-      } else {
-        sql = "UPDATE " + run_tenants() +
-              " SET state = 'done', outcome = $1, applied = $2, error = $3, duration_ms = $4, worker = $5,"
-              " finished_at = $6 WHERE run_id = $7 AND tenant_id IN (";
-        for (std::size_t i = 0; i < group.size(); ++i) sql += (i == 0 ? "" : ", ") + next(group[i]->tenant_id);
-        sql += ")";
+    // Several statements commit once (up-to-date tenants' durations differ,
+    // so a batch of them is a few statements; each commit is a disk flush).
+    const bool several = groups.size() > 1;
+    if (several) connection_.begin();
+    try {
+      for (const auto& [values, group] : groups) write_group(run_id, values, group, worker, finished_at);
+      if (several) connection_.commit();
+    } catch (...) {
+      if (several) {
+        try {
+          connection_.rollback();
+        } catch (...) {
+        }
       }
-      connection_.query(sql, params);
+      throw;
     }
   }
 
@@ -254,6 +245,38 @@ class RunLedger {
   std::string run_tenants() const { return connection_.quote_identifier(run_tenants_table_name); }
 
  private:
+  // One statement: the tenants of `group` done with `values` (outcome, applied, error, duration).
+  void write_group(const std::string& run_id, const std::tuple<std::string, std::size_t, std::string, long long>& values,
+                   const std::vector<const tenant_result*>& group, const std::string& worker,
+                   const std::string& finished_at) {
+    std::vector<std::string> params{std::get<0>(values), std::to_string(std::get<1>(values)), std::get<2>(values),
+                                    std::to_string(std::get<3>(values)), worker, finished_at, run_id};
+    auto next = [&](const std::string& value) {
+      params.push_back(value);
+      return "$" + std::to_string(params.size());
+    };
+    std::string sql;
+    if (writes_ == batch_write::insert_on_conflict) {
+      // Only the ids are rows of VALUES (500 rows of ten values take
+      // PostgreSQL 11 ms to parse, of one value 1 ms). Position 0 only if
+      // the row were missing, which start_run rules out.
+      sql = "INSERT INTO " + run_tenants() +
+            " (run_id, tenant_id, position, state, outcome, applied, error, duration_ms, worker, finished_at)"
+            " SELECT $7, id, 0, 'done', $1, CAST($2 AS INTEGER), $3, CAST($4 AS BIGINT), $5, $6 FROM (VALUES ";
+      for (std::size_t i = 0; i < group.size(); ++i) sql += (i == 0 ? "(" : ", (") + next(group[i]->tenant_id) + ")";
+      sql += ") AS done (id) ON CONFLICT (run_id, tenant_id) DO UPDATE SET state = excluded.state,"
+             " outcome = excluded.outcome, applied = excluded.applied, error = excluded.error,"
+             " duration_ms = excluded.duration_ms, worker = excluded.worker, finished_at = excluded.finished_at";
+    } else {
+      sql = "UPDATE " + run_tenants() +
+            " SET state = 'done', outcome = $1, applied = $2, error = $3, duration_ms = $4, worker = $5,"
+            " finished_at = $6 WHERE run_id = $7 AND tenant_id IN (";
+      for (std::size_t i = 0; i < group.size(); ++i) sql += (i == 0 ? "" : ", ") + next(group[i]->tenant_id);
+      sql += ")";
+    }
+    connection_.query(sql, params);
+  }
+
   // CREATE TABLE IF NOT EXISTS, for runs that start at the same moment: on
   // PostgreSQL the second of two concurrent creations fails on the catalog's
   // unique index once the first commits. The table is there all the same, so

@@ -88,7 +88,7 @@ class tenant_runner {
     tenant_plan plan{t.id, {}, {}};
     try {
       open(t, [&](auto& connection, const tenant_scope& scope) {
-        plan.steps = plan_from(set, read_history_if_any(connection, scope.history_table), target);
+        plan.steps = plan_from(set, read_history_if_any<adapter_type>(connection, scope.history_table), target);
       });
     } catch (const std::exception& e) {
       plan.error = e.what();
@@ -112,7 +112,7 @@ class tenant_runner {
     tenant_state state{t.id, {}, {}};
     try {
       open(t, [&](auto& connection, const tenant_scope& scope) {
-        state = state_from(t, set, read_history_if_any(connection, scope.history_table));
+        state = state_from(t, set, read_history_if_any<adapter_type>(connection, scope.history_table));
       });
     } catch (const std::exception& e) {
       state.error = e.what();
@@ -160,7 +160,7 @@ class tenant_runner {
   template <class Connection>
   void apply_plan(Connection& connection, const tenant_scope& scope, const tenant& t, const migration_set& set,
                   const migration_target& target, tenant_result& result, bool locked) {
-    ensure_history_table(connection, scope.history_table);
+    ensure_history_table<adapter_type>(connection, scope.history_table);
     auto plan = plan_from(set, read_history(connection, scope.history_table), target);
     if (!options_.fake) check_placeholder_values(plan, t, connection);  // before any step runs
     step_runner<adapter_type, Reporter> steps(reporter_, options_, options_.atomic);
@@ -211,7 +211,7 @@ class tenant_runner {
       with_tenant_lock<adapter_type>(connection, scope.lock_key, options_.lock_wait, [&](bool) {
         connection.begin();
         try {
-          for (const auto& a : read_history_if_any(connection, scope.history_table)) {
+          for (const auto& a : read_history_if_any<adapter_type>(connection, scope.history_table)) {
             const migration* m = set.find(a.key);
             if (!m || m->checksum == a.checksum) continue;
             update_checksum(connection, scope.history_table, a.key, m->checksum);

@@ -321,6 +321,25 @@ TEST_CASE_TEMPLATE_DEFINE("adapter conformance", Fixture, adapter_conformance) {
     }
   }
 
+  if constexpr (tmig::claims<Adapter, tmig::capability::statement_check>) {
+    SUBCASE("capability::statement_check: compiling runs nothing; a missing table is a no; a stale no is checked") {
+      c.execute_script("CREATE TABLE compiled (id INTEGER);");
+      CHECK(c.compiles("SELECT id FROM compiled WHERE 1 = 0"));
+      CHECK(c.compiles("INSERT INTO compiled VALUES (1)"));
+      CHECK(c.query("SELECT count(*) FROM compiled", {}).at(0).at(0) == "0");
+      CHECK_FALSE(c.compiles("SELECT 1 FROM never_created"));
+      auto table = c.quote_identifier(tmig::history_table_name);
+      CHECK_FALSE(tmig::history_table_exists<Adapter>(c, table));
+      {  // another session creates the table: this one's cached schema does not know it yet
+        auto other = fixture.adapter().connect(fixture.location());
+        tmig::ensure_history_table<Adapter>(other, table);
+      }
+      CHECK(tmig::history_table_exists<Adapter>(c, table));
+      tmig::ensure_history_table<Adapter>(c, table);  // known now: nothing to create
+      CHECK(tmig::read_history_if_any<Adapter>(c, table).empty());
+    }
+  }
+
   if constexpr (tmig::claims<Adapter, tmig::capability::session_reset>) {
     SUBCASE("capability::session_reset: the connection is usable afterwards") {
       c.reset_session();
