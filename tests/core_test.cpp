@@ -563,6 +563,31 @@ TEST_CASE("rollout: a failing canary stops the run; a failure budget stops start
   CHECK(paused.all_succeeded());
 }
 
+TEST_CASE("a new tenant's history table commits with its first migration, or on its own before a non-transactional one") {
+  temp_dir d;
+  write_file(d / "users/0001_initial.sql", "FAIL here");
+  using Fresh = FreshConnectionPerTenant<test_support::FakeAdapter>;
+  test_support::FakeAdapter adapter;
+  auto acme = (*adapter.databases)["acme"] = std::make_shared<test_support::fake_database>();
+  auto dev = (*adapter.databases)["dev"] = std::make_shared<test_support::fake_database>();
+  TenantMigrator<DatabasePerTenant, Fresh, NullReporter> migrator{Fresh(adapter)};
+
+  CHECK(migrator.migrate_tenant(make_tenant("acme"), load_migration_directory(d.path())).outcome ==
+        tenant_outcome::failed);
+  CHECK_FALSE(acme->has_history);  // rolled back with the migration: the tenant is as it was
+  write_file(d / "users/0001_initial.sql", "CREATE users");
+  auto fixed = migrator.migrate_tenant(make_tenant("acme"), load_migration_directory(d.path()));
+  CHECK(fixed.applied == 1);
+  CHECK(acme->has_history);
+  CHECK(acme->history.size() == 1);
+
+  write_file(d / "users/0001_initial.sql", "-- transaction: off\nFAIL here");
+  CHECK(migrator.migrate_tenant(make_tenant("dev"), load_migration_directory(d.path())).outcome ==
+        tenant_outcome::failed);
+  CHECK(dev->has_history);  // made before the script, which runs outside a transaction
+  CHECK(dev->history.empty());
+}
+
 TEST_CASE("atomic: a tenant's migrations in one transaction, all or nothing; refused where that cannot hold") {
   temp_dir d;
   write_file(d / "users/0001_a.sql", "CREATE a");

@@ -873,7 +873,8 @@ TEST_CASE("fast path: a strategy without batch reads is never judged from anothe
     CHECK(r.outcome == tenant_outcome::failed);
     CHECK(r.error.find("already exists") != std::string::npos);
   }
-  CHECK(inst.open("acme").query("SELECT count(*) FROM own_history", {}).at(0).at(0) == "0");
+  // Its history table was to be created with the first migration, and was rolled back with it.
+  CHECK_THROWS_AS(inst.open("acme").query("SELECT count(*) FROM own_history", {}), database_error);
 }
 
 TEST_CASE("fast path: plans and states of many schema tenants are read with one connection") {

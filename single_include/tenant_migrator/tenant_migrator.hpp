@@ -5552,6 +5552,12 @@ class step_runner {
   step_runner(Reporter& reporter, const migrator_options& options, bool in_outer_transaction = false)
       : reporter_(reporter), options_(options), in_outer_transaction_(in_outer_transaction) {}
 
+  // `*missing`: the tenant has no history table yet. The first step creates
+  // it, inside its own transaction where it has one (the table and the first
+  // migration commit together: one commit fewer per new tenant), else first
+  // on its own; then sets *missing to false. Shared by the runners of a plan.
+  void create_history_table_first(bool* missing) noexcept { history_table_missing_ = missing; }
+
   // Runs `step` for `t`; on any failure the transaction is rolled back, the
   // failure reported and rethrown (result.error names the file). `locked`:
   // this run holds the tenant's lock, so no concurrent run can have done the
@@ -5566,10 +5572,15 @@ class step_runner {
     bool by_other_run = false;
     try {
       std::vector<script_statement> statements;
-      if (one_statement_at_a_time(connection, t, step, statements)) {
+      const bool one_at_a_time = one_statement_at_a_time(connection, t, step, statements);
+      const bool in_one_transaction = !one_at_a_time && (m.transactional || options_.fake);
+      if (!in_one_transaction && create_missing_history_table(connection, history_table))
+        *history_table_missing_ = false;  // committed on its own
+      if (one_at_a_time) {
         by_other_run = !run_statements(connection, history_table, step, statements, started, locked);
-      } else if (m.transactional || options_.fake) {
+      } else if (in_one_transaction) {
         in_transaction(connection, [&] {
+          create_missing_history_table(connection, history_table);
           if constexpr (claims<Adapter, capability::migration_timeouts>)
             connection.set_local_timeouts(options_.lock_timeout, options_.statement_timeout);
           // Re-checked under the transaction's lock: a concurrent run may have
@@ -5582,6 +5593,7 @@ class step_runner {
               throw interrupted_error(fmt::format("{} was rolled back ({})", m.file(), signal_name(sig)));
           }
         });
+        if (history_table_missing_) *history_table_missing_ = false;  // committed with the step
       } else {
         run_and_record(connection, history_table, t, step, started);
       }
@@ -5689,6 +5701,16 @@ class step_runner {
     return true;
   }
 
+  // See create_history_table_first; true when it created the table. Inside a
+  // transaction, *missing is cleared once that commits (a rollback takes the
+  // table with it).
+  template <class Connection>
+  bool create_missing_history_table(Connection& connection, const std::string& history_table) {
+    if (!history_table_missing_ || !*history_table_missing_) return false;
+    ensure_history_table<Adapter>(connection, history_table);
+    return true;
+  }
+
   // f() in a transaction of its own, or, inside the caller's transaction,
   // just f(): the caller commits or rolls back.
   template <class Connection, class F>
@@ -5751,6 +5773,7 @@ class step_runner {
   Reporter& reporter_;
   const migrator_options& options_;
   bool in_outer_transaction_ = false;
+  bool* history_table_missing_ = nullptr;
 };
 
 }  // namespace tenant_migrator::detail
@@ -5933,18 +5956,33 @@ class tenant_runner {
   }
 
  private:
-  // The tenant's history table made sure of, its plan made, then each step applied.
+  // The tenant's history read, its plan made, then each step applied. A
+  // tenant without a history table gets one: where DDL is transactional, in
+  // the first step's transaction (a new tenant's first commit also creates
+  // it), else before its plan is made.
   template <class Connection>
   void apply_plan(Connection& connection, const tenant_scope& scope, const tenant& t, const migration_set& set,
                   const migration_target& target, tenant_result& result, bool locked) {
-    ensure_history_table<adapter_type>(connection, scope.history_table);
-    auto plan = plan_from(set, read_history(connection, scope.history_table), target);
+    bool history_table_missing = false;
+    if (claims<adapter_type, capability::transactional_ddl> && !options_.atomic)
+      history_table_missing = !history_table_exists<adapter_type>(connection, scope.history_table);
+    else
+      ensure_history_table<adapter_type>(connection, scope.history_table);  // atomic: in its one transaction; or now
+    auto plan = plan_from(
+        set, history_table_missing ? std::vector<applied_migration>{} : read_history(connection, scope.history_table),
+        target);
+    if (history_table_missing && plan.empty()) {  // nothing to commit it with
+      ensure_history_table<adapter_type>(connection, scope.history_table);
+      history_table_missing = false;
+    }
     if (!options_.fake) check_placeholder_values(plan, t, connection);  // before any step runs
     step_runner<adapter_type, Reporter> steps(reporter_, options_, options_.atomic);
     // Baseline steps are recorded as --fake ones are: reported as migration_applied with fake set.
     migrator_options record_only = options_;
     record_only.fake = true;
     step_runner<adapter_type, Reporter> baseline_steps(reporter_, record_only, options_.atomic);
+    steps.create_history_table_first(&history_table_missing);
+    baseline_steps.create_history_table_first(&history_table_missing);
     for (const auto& step : plan) {
       if (stop_requested(options_)) throw interrupted_error("stopped before " + step.what->file());
       (step.baseline ? baseline_steps : steps).apply(connection, scope.history_table, t, step, result, locked);

@@ -133,9 +133,10 @@ seen=$(psql -tA "$TENANT_MIGRATOR_MASTER" -c "SELECT max(connections) FROM publi
 printf 'SELECT pg_sleep(60);\n' >"$work/cap/app/0002_long.sql"
 "$manage" migratealltenants --migrations "$work/cap" --parallel 4 --max-connections-per-server 4 >"$work/out" 2>&1 &
 pid=$!
-# Signalled once the server runs four of them, so that each cancel has a statement to stop.
+# Signalled once the server runs four of them, so that each cancel has a statement to stop
+# (a migration's text starts with the BEGIN sent with it).
 for _ in $(seq 300); do
-  [ "$(psql -tA "$TENANT_MIGRATOR_MASTER" -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%' AND state = 'active'")" = 4 ] && break
+  [ "$(psql -tA "$TENANT_MIGRATOR_MASTER" -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'BEGIN;SELECT pg_sleep(60)%' AND state = 'active'")" = 4 ] && break
   sleep 0.1
 done
 kill -INT $pid

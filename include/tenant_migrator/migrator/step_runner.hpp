@@ -81,6 +81,12 @@ class step_runner {
   step_runner(Reporter& reporter, const migrator_options& options, bool in_outer_transaction = false)
       : reporter_(reporter), options_(options), in_outer_transaction_(in_outer_transaction) {}
 
+  // `*missing`: the tenant has no history table yet. The first step creates
+  // it, inside its own transaction where it has one (the table and the first
+  // migration commit together: one commit fewer per new tenant), else first
+  // on its own; then sets *missing to false. Shared by the runners of a plan.
+  void create_history_table_first(bool* missing) noexcept { history_table_missing_ = missing; }
+
   // Runs `step` for `t`; on any failure the transaction is rolled back, the
   // failure reported and rethrown (result.error names the file). `locked`:
   // this run holds the tenant's lock, so no concurrent run can have done the
@@ -95,10 +101,15 @@ class step_runner {
     bool by_other_run = false;
     try {
       std::vector<script_statement> statements;
-      if (one_statement_at_a_time(connection, t, step, statements)) {
+      const bool one_at_a_time = one_statement_at_a_time(connection, t, step, statements);
+      const bool in_one_transaction = !one_at_a_time && (m.transactional || options_.fake);
+      if (!in_one_transaction && create_missing_history_table(connection, history_table))
+        *history_table_missing_ = false;  // committed on its own
+      if (one_at_a_time) {
         by_other_run = !run_statements(connection, history_table, step, statements, started, locked);
-      } else if (m.transactional || options_.fake) {
+      } else if (in_one_transaction) {
         in_transaction(connection, [&] {
+          create_missing_history_table(connection, history_table);
           if constexpr (claims<Adapter, capability::migration_timeouts>)
             connection.set_local_timeouts(options_.lock_timeout, options_.statement_timeout);
           // Re-checked under the transaction's lock: a concurrent run may have
@@ -111,6 +122,7 @@ class step_runner {
               throw interrupted_error(fmt::format("{} was rolled back ({})", m.file(), signal_name(sig)));
           }
         });
+        if (history_table_missing_) *history_table_missing_ = false;  // committed with the step
       } else {
         run_and_record(connection, history_table, t, step, started);
       }
@@ -218,6 +230,16 @@ class step_runner {
     return true;
   }
 
+  // See create_history_table_first; true when it created the table. Inside a
+  // transaction, *missing is cleared once that commits (a rollback takes the
+  // table with it).
+  template <class Connection>
+  bool create_missing_history_table(Connection& connection, const std::string& history_table) {
+    if (!history_table_missing_ || !*history_table_missing_) return false;
+    ensure_history_table<Adapter>(connection, history_table);
+    return true;
+  }
+
   // f() in a transaction of its own, or, inside the caller's transaction,
   // just f(): the caller commits or rolls back.
   template <class Connection, class F>
@@ -280,6 +302,7 @@ class step_runner {
   Reporter& reporter_;
   const migrator_options& options_;
   bool in_outer_transaction_ = false;
+  bool* history_table_missing_ = nullptr;
 };
 
 }  // namespace tenant_migrator::detail

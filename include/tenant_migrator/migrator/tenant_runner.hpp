@@ -156,18 +156,33 @@ class tenant_runner {
   }
 
  private:
-  // The tenant's history table made sure of, its plan made, then each step applied.
+  // The tenant's history read, its plan made, then each step applied. A
+  // tenant without a history table gets one: where DDL is transactional, in
+  // the first step's transaction (a new tenant's first commit also creates
+  // it), else before its plan is made.
   template <class Connection>
   void apply_plan(Connection& connection, const tenant_scope& scope, const tenant& t, const migration_set& set,
                   const migration_target& target, tenant_result& result, bool locked) {
-    ensure_history_table<adapter_type>(connection, scope.history_table);
-    auto plan = plan_from(set, read_history(connection, scope.history_table), target);
+    bool history_table_missing = false;
+    if (claims<adapter_type, capability::transactional_ddl> && !options_.atomic)
+      history_table_missing = !history_table_exists<adapter_type>(connection, scope.history_table);
+    else
+      ensure_history_table<adapter_type>(connection, scope.history_table);  // atomic: in its one transaction; or now
+    auto plan = plan_from(
+        set, history_table_missing ? std::vector<applied_migration>{} : read_history(connection, scope.history_table),
+        target);
+    if (history_table_missing && plan.empty()) {  // nothing to commit it with
+      ensure_history_table<adapter_type>(connection, scope.history_table);
+      history_table_missing = false;
+    }
     if (!options_.fake) check_placeholder_values(plan, t, connection);  // before any step runs
     step_runner<adapter_type, Reporter> steps(reporter_, options_, options_.atomic);
     // Baseline steps are recorded as --fake ones are: reported as migration_applied with fake set.
     migrator_options record_only = options_;
     record_only.fake = true;
     step_runner<adapter_type, Reporter> baseline_steps(reporter_, record_only, options_.atomic);
+    steps.create_history_table_first(&history_table_missing);
+    baseline_steps.create_history_table_first(&history_table_missing);
     for (const auto& step : plan) {
       if (stop_requested(options_)) throw interrupted_error("stopped before " + step.what->file());
       (step.baseline ? baseline_steps : steps).apply(connection, scope.history_table, t, step, result, locked);

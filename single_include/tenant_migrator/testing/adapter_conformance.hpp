@@ -120,6 +120,29 @@ TEST_CASE_TEMPLATE_DEFINE("adapter conformance", Fixture, adapter_conformance) {
     }
   }
 
+  SUBCASE("in a transaction, errors name the same line; a transaction may run nothing") {
+    c.begin();
+    try {
+      c.execute_script("CREATE TABLE ok2 (id INTEGER);\nSELECT nope\n;\n");
+      FAIL("no error");
+    } catch (const database_error& e) {
+      CHECK((e.line() == 2 || e.line() == 0));  // 0: the database does not say
+    }
+    c.rollback();
+    c.begin();
+    c.commit();
+    c.begin();
+    c.rollback();
+    c.begin();
+    c.execute_script("CREATE TABLE after_empty (id INTEGER);");
+    c.commit();
+    CHECK(table_exists(c, "after_empty"));
+    c.begin();
+    c.query("INSERT INTO after_empty (id) VALUES ($1)", {"7"});  // a query first in a transaction is in it too
+    c.rollback();
+    CHECK(c.query("SELECT count(*) FROM after_empty", {}).at(0).at(0) == "0");
+  }
+
   SUBCASE("parameters are bound as values; NULL comes back as nullopt") {
     c.execute_script("CREATE TABLE kv (k TEXT, v TEXT);");
     c.query("INSERT INTO kv (k, v) VALUES ($1, $2)", {"x'); DROP TABLE kv; --", "1"});

@@ -103,6 +103,11 @@ class PostgresqlConnection {
   // The error names the SQLSTATE, the server's message and the failing line.
   void execute_script(std::string_view sql) {
     std::string text = c_string(sql, "script");
+    // A begin() not yet sent goes with the script: one round trip, not two.
+    // "BEGIN;" has no newline, so the script's lines keep their numbers.
+    const std::size_t prefix = begin_pending_ ? begin_prefix.size() : 0;
+    if (begin_pending_) text.insert(0, begin_prefix);
+    begin_pending_ = false;
     if (!PQsendQuery(conn_.get(), text.c_str())) throw database_error(connection_message());
     std::size_t completed = 0;
     detail::pg::result_ptr failure = detail::pg::own(nullptr);
@@ -128,7 +133,7 @@ class PostgresqlConnection {
           break;
       }
     }
-    if (failure) throw error_from(failure.get(), sql, completed);
+    if (failure) throw error_from(failure.get(), sql, completed - (prefix > 0 && completed > 0 ? 1 : 0), prefix);
     if (PQstatus(conn_.get()) != CONNECTION_OK) throw database_error(connection_message());
   }
 
@@ -147,6 +152,7 @@ class PostgresqlConnection {
 
   // One statement with $1, $2, ... bound to `params` (as text).
   rows query(std::string_view sql, const std::vector<std::string>& params) {
+    send_pending_begin();
     std::string text = c_string(sql, "query");
     std::vector<std::string> values;
     values.reserve(params.size());
@@ -186,6 +192,7 @@ class PostgresqlConnection {
   // statements run in one transaction: each table stays locked until all are
   // read (keep the list to a few hundred). Throws database_error on failure.
   std::vector<std::optional<rows>> read_tables(const std::vector<std::string>& tables, std::string_view columns) {
+    send_pending_begin();
     std::vector<std::optional<rows>> out(tables.size());
     if (tables.empty()) return out;
     std::string names = "{";
@@ -237,9 +244,15 @@ class PostgresqlConnection {
     return out;
   }
 
-  void begin() { execute_script("BEGIN"); }
+  // Sent with the next statement (see execute_script); a transaction that
+  // sends nothing costs no round trip at all.
+  void begin() {
+    send_pending_begin();  // a BEGIN inside a transaction: the server's warning, as before
+    begin_pending_ = true;
+  }
   // Throws when the server rolled the transaction back instead (it had failed).
   void commit() {
+    if (std::exchange(begin_pending_, false)) return;  // nothing was sent
     auto result = detail::pg::own(PQexec(conn_.get(), "COMMIT"));
     if (!result) throw database_error(connection_message());
     if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) throw error_from(result.get(), {}, 0);
@@ -248,6 +261,7 @@ class PostgresqlConnection {
   }
   // Harmless when no transaction is open.
   void rollback() {
+    if (std::exchange(begin_pending_, false)) return;
     auto status = PQtransactionStatus(conn_.get());
     if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR) execute_script("ROLLBACK");
   }
@@ -271,6 +285,7 @@ class PostgresqlConnection {
   // then DISCARD ALL (settings, search_path, prepared statements, temporary
   // tables, session advisory locks).
   void reset_session() {
+    begin_pending_ = false;
     if (PQtransactionStatus(conn_.get()) != PQTRANS_IDLE) execute_script("ROLLBACK");
     execute_script("DISCARD ALL");
     quiet();
@@ -335,7 +350,10 @@ class PostgresqlConnection {
 
   // "SQLSTATE: message (line N)"; the line from the error position, else from
   // the statement that failed (the `completed` ones before it succeeded).
-  database_error error_from(const PGresult* result, std::string_view script, std::size_t completed) const {
+  // `prefix`: characters sent before the script (a pending BEGIN), which the
+  // server's error position counts.
+  database_error error_from(const PGresult* result, std::string_view script, std::size_t completed,
+                            std::size_t prefix = 0) const {
     const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
     const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
     const char* position = PQresultErrorField(result, PG_DIAG_STATEMENT_POSITION);
@@ -351,7 +369,8 @@ class PostgresqlConnection {
       if (position) {
         const char* encoding = PQparameterStatus(conn_.get(), "client_encoding");
         bool utf8 = encoding && std::string_view(encoding) == "UTF8";
-        line = detail::pg::line_at(script, detail::pg::byte_offset_of(script, std::atol(position), utf8));
+        const long at = std::atol(position) - static_cast<long>(prefix);
+        line = detail::pg::line_at(script, detail::pg::byte_offset_of(script, at, utf8));
       } else {
         auto starts = detail::pg::statement_starts(script);
         if (completed < starts.size()) line = detail::pg::line_at(script, starts[completed]);
@@ -363,11 +382,17 @@ class PostgresqlConnection {
     return database_error(message, sqlstate, line);
   }
 
+  static constexpr std::string_view begin_prefix = "BEGIN;";
+  void send_pending_begin() {
+    if (begin_pending_) execute_script({});
+  }
+
   std::unique_ptr<PGconn, void (*)(PGconn*)> conn_;
   std::unique_ptr<PGcancel, void (*)(PGcancel*)> cancel_;  // made on first use by interrupter()
   postgresql_options options_;
   std::string database_;  // current_database(), once asked
   std::string location_;
+  bool begin_pending_ = false;  // begin() called, BEGIN not yet sent
 };
 
 }  // namespace tenant_migrator
