@@ -3363,9 +3363,7 @@ inline applied_migration history_row(const row& r, std::size_t first) {
   return a;
 }
 inline constexpr std::string_view history_columns = "app, name, checksum, applied_at, duration_ms";
-}  // namespace detail
-
-namespace detail {
+// A statement that fails when the history table is missing, and reads nothing.
 inline std::string history_probe(const std::string& table) { return fmt::format("SELECT 1 FROM {} WHERE 1 = 0", table); }
 }  // namespace detail
 
