@@ -52,7 +52,9 @@ inline applied_migration history_row(const row& r, std::size_t first) {
 }
 inline constexpr std::string_view history_columns = "app, name, checksum, applied_at, duration_ms";
 // A statement that fails when the history table is missing, and reads nothing.
-inline std::string history_probe(const std::string& table) { return fmt::format("SELECT 1 FROM {} WHERE 1 = 0", table); }
+inline std::string history_probe(const std::string& table) {
+  return fmt::format("SELECT 1 FROM {} WHERE 1 = 0", table);
+}
 }  // namespace detail
 
 // Whether the history table exists. With capability::statement_check the

@@ -246,7 +246,8 @@ class RunLedger {
 
  private:
   // One statement: the tenants of `group` done with `values` (outcome, applied, error, duration).
-  void write_group(const std::string& run_id, const std::tuple<std::string, std::size_t, std::string, long long>& values,
+  void write_group(const std::string& run_id,
+                   const std::tuple<std::string, std::size_t, std::string, long long>& values,
                    const std::vector<const tenant_result*>& group, const std::string& worker,
                    const std::string& finished_at) {
     std::vector<std::string> params{std::get<0>(values), std::to_string(std::get<1>(values)), std::get<2>(values),
