@@ -905,3 +905,15 @@ TEST_CASE("fast path: plans and states of many schema tenants are read with one 
   CHECK(*calls == 2);
   for (const auto& s : states) CHECK(s.pending() == 1);
 }
+
+TEST_CASE("repair of a schema tenant without a history table: nothing to accept, no error, no table") {
+  installation inst;
+  inst.add_schema("fresh");
+  using Policy = FreshConnectionPerTenant<PostgresqlAdapter>;
+  TenantMigrator<SchemaPerTenant, Policy, NullReporter> migrator(Policy(inst.adapter), NullReporter{},
+                                                                 migrator_options{inst.master.location});
+  auto fresh = SqlCatalog(inst.open_master()).find_tenant("fresh");
+  REQUIRE(fresh);
+  CHECK(migrator.repair_tenant(*fresh, inst.migrations()).empty());
+  CHECK(inst.master_tables().count("fresh.tenant_migrator_history") == 0);
+}

@@ -1,5 +1,6 @@
-// Reporters fed with events by hand: the progress line, and the Reporter
-// requirements that reporters are checked against.
+// Reporters fed with events by hand: the progress line, the run ledger's
+// batches (on a SQLite master), and the Reporter requirements that reporters
+// are checked against.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -11,6 +12,10 @@
 #include <fmt/format.h>
 
 #include <tenant_migrator/tenant_migrator.hpp>
+#include <tenant_migrator/adapters/sqlite.hpp>
+#include <tenant_migrator/ledger/ledger_reporter.hpp>
+
+#include "support/files.hpp"
 
 using namespace tenant_migrator;
 using namespace std::chrono_literals;
@@ -323,4 +328,66 @@ TEST_CASE("the Reporter requirements name each event") {
   CHECK(Reporter<ProgressReporter>);
   CHECK(Reporter<NullReporter>);
   CHECK(Reporter<CombinedReporter<ProgressReporter, LogReporter>>);
+}
+
+TEST_CASE("the run ledger: migrated and up-to-date tenants in batches, failures at once, the last batch with the end") {
+  test_support::temp_dir dir;
+  SqliteAdapter adapter;
+  const std::string master = (dir / "master.db").string();
+  RunLedger<SqliteConnection> ledger(adapter.connect_or_create(master));
+  ledger.ensure_tables();
+  run_record run;
+  run.id = "r1";
+  run.kind = "run";
+  run.host = "h";
+  run.pid = "1";
+  run.set_digest = "d";
+  ledger.start_run(run, {"a", "b", "c", "d", "e"});
+  // Batches wait up to an hour here, so that only the events decide (a
+  // migration of an hour or more makes the run's migrations slow).
+  LedgerReporter<SqliteConnection> reporter(RunLedger<SqliteConnection>(adapter.connect(master)), "r1", "h:1", {}, 1h);
+  // What another session sees: "pending" until a tenant's row is committed.
+  auto recorded = [&](const std::string& id) {
+    for (const auto& t : RunLedger<SqliteConnection>(adapter.connect(master)).tenants_of("r1"))
+      if (t.tenant_id == id) return t.done() ? t.outcome : std::string("pending");
+    return std::string("missing");
+  };
+  auto who = [](const std::string& id) { return tenant{id, id, isolation_kind::database, id + ".db", {}, {}}; };
+  const tenant a = who("a"), b = who("b"), c = who("c"), d = who("d"), e = who("e");
+  const migration m = make_migration("app", "0001_x", "SELECT 1;");
+  const tenant_result migrated_a{"a", tenant_outcome::migrated, 1, "", 5ms};
+  const tenant_result migrated_b{"b", tenant_outcome::migrated, 1, "", 2h};
+  const tenant_result up_to_date_c{"c", tenant_outcome::up_to_date, 0, "", 1ms};
+  const tenant_result failed_d{"d", tenant_outcome::failed, 0, "boom", 2ms};
+  const tenant_result up_to_date_e{"e", tenant_outcome::up_to_date, 0, "", 1ms};
+
+  reporter.on(migration_started{a, m});
+  reporter.on(migration_applied{a, m, 5ms});
+  reporter.on(tenant_finished{a, migrated_a, 0, 5});
+  CHECK(recorded("a") == "pending");  // batched
+  reporter.on(migration_started{b, m});
+  CHECK(recorded("a") == "pending");  // the run's migrations are fast: the batch waits
+  reporter.on(migration_applied{b, m, 2h});
+  reporter.on(tenant_finished{b, migrated_b, 1, 5});
+  reporter.on(migration_started{c, m});
+  CHECK(recorded("a") == "migrated");  // a slow migration was seen: written before the next one starts
+  CHECK(recorded("b") == "migrated");
+  reporter.on(tenant_finished{c, up_to_date_c, 2, 5});
+  CHECK(recorded("c") == "pending");
+  reporter.on(tenant_finished{d, failed_d, 3, 5});
+  CHECK(recorded("c") == "up_to_date");  // the batch goes first
+  CHECK(recorded("d") == "failed");      // a failure at once
+  reporter.on(tenant_finished{e, up_to_date_e, 4, 5});
+  CHECK(recorded("e") == "pending");
+  CHECK_FALSE(RunLedger<SqliteConnection>(adapter.connect(master)).find_run("r1")->finished());
+  run_summary summary{{migrated_a, migrated_b, up_to_date_c, failed_d, up_to_date_e}};
+  reporter.on(run_finished{summary});
+  CHECK(recorded("e") == "up_to_date");
+  auto ended = RunLedger<SqliteConnection>(adapter.connect(master)).find_run("r1");
+  REQUIRE(ended);
+  CHECK(ended->outcome == "failed");
+  CHECK(ended->migrated == 2);
+  CHECK(ended->up_to_date == 2);
+  CHECK(ended->failed == 1);
+  CHECK(ended->not_processed == 0);
 }

@@ -3,6 +3,7 @@
 // Usage: migration_layouts MIGRATIONS_DIR [DIALECT]  (DIALECT: pop's, e.g. sqlite3)
 #include <iostream>
 
+#include <tenant_migrator/migrations/layouts.hpp>
 #include <tenant_migrator/tenant_migrator.hpp>
 
 namespace tmig = tenant_migrator;

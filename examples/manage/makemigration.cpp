@@ -27,7 +27,7 @@ int makemigration_command::run() {
   }
   if (!source.app.empty())
     throw tmig::usage_error("--app names the app of another tool's folder; makemigration takes the app as its argument");
-  std::cout << tmig::write_new_migration(migrations_folder(source), app_name, slug).string() << '\n';
+  std::cout << tmig::write_new_migration(migrations_folder(source), app_name, slug) << '\n';
   return code(exit_status::ok);
 }
 

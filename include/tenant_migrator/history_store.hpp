@@ -24,7 +24,7 @@
 #include <tuple>
 #include <vector>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 #include "concepts/database_adapter.hpp"
 #include "errors.hpp"

@@ -5,6 +5,9 @@
 // its database migrations. The umbrella header of the core: no database
 // client and no JSON library. Add an adapter (tenant_migrator/adapters/sqlite.hpp,
 // .../postgresql.hpp) and, for JSON output, tenant_migrator/reporting/json_reporter.hpp.
+// Other tools' migration folders (golang-migrate, Flyway, dbmate, pop) are
+// read by tenant_migrator/migrations/layouts.hpp, kept out of the umbrella
+// because its parse is a tenth of the umbrella's (docs/benchmarks.md).
 
 // ---- version.hpp ----
 // The library's one version number; CMake reads it from here.
@@ -1195,15 +1198,143 @@ inline migration_set make_migration_set(std::vector<migration> migrations,
 // ---- migrations/directory_source.hpp ----
 // Reading a migration set from a folder: <dir>/<app>/<NNNN>_<slug>.sql.
 
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
+#include <vector>
+
+// ---- detail/files.hpp ----
+// The little file access the migration readers need: list a folder, read a
+// file, create one that must not exist. On POSIX calls rather than
+// <filesystem> and file streams, which would add about 0.6 s to the parse of
+// every program that includes the umbrella header (docs/benchmarks.md).
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
+namespace tenant_migrator::detail {
+
+enum class file_kind { missing, directory, regular, other };
+
+// What `path` is, following symbolic links (a link to a folder is a folder).
+inline file_kind kind_of(const std::string& path) noexcept {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return file_kind::missing;
+  if (S_ISDIR(st.st_mode)) return file_kind::directory;
+  if (S_ISREG(st.st_mode)) return file_kind::regular;
+  return file_kind::other;
+}
+
+inline bool is_directory(const std::string& path) noexcept { return kind_of(path) == file_kind::directory; }
+
+// "dir" + "name" -> "dir/name"; "dir/" + "name" -> "dir/name".
+inline std::string join_path(std::string_view dir, std::string_view name) {
+  std::string out(dir);
+  if (!out.empty() && out.back() != '/') out += '/';
+  out += name;
+  return out;
+}
+
+// The last component of `path`, trailing slashes ignored: "db/migrations/" -> "migrations".
+inline std::string last_component(std::string_view path) {
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  auto slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+// `path` made absolute with links resolved, or `path` itself when that fails.
+inline std::string canonical_or_same(const std::string& path) {
+  char* full = ::realpath(path.c_str(), nullptr);
+  if (full == nullptr) return path;
+  std::string out(full);
+  std::free(full);
+  return out;
+}
+
+struct dir_entry {
+  std::string name;
+  file_kind kind = file_kind::missing;  // as kind_of says
+};
+
+// The entries of `dir` ("." and ".." left out), sorted by name. Returns false
+// and the reason in `error` ("Permission denied") when it cannot be read.
+inline bool list_directory(const std::string& dir, std::vector<dir_entry>& out, std::string& error) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) {
+    error = std::generic_category().message(errno);
+    return false;
+  }
+  out.clear();
+  errno = 0;
+  while (const dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    out.push_back({std::string(name), kind_of(join_path(dir, name))});
+  }
+  const int read_error = errno;
+  ::closedir(d);
+  if (read_error != 0) {
+    error = std::generic_category().message(read_error);
+    return false;
+  }
+  std::sort(out.begin(), out.end(), [](const dir_entry& a, const dir_entry& b) { return a.name < b.name; });
+  return true;
+}
+
+// The whole of the file at `path` into `out`; false when it cannot be read.
+inline bool read_file(const std::string& path, std::string& out) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  std::string content;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) content.reserve(static_cast<std::size_t>(st.st_size));
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return false;
+    }
+    content.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  out = std::move(content);
+  return true;
+}
+
+enum class create_result { created, exists, failed };
+
+// Creates `path` with `content`, never replacing a file already there. A
+// file it could not write whole is removed again.
+inline create_result create_new_file(const std::string& path, std::string_view content) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0) return errno == EEXIST ? create_result::exists : create_result::failed;
+  std::size_t done = 0;
+  bool ok = true;
+  while (ok && done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) ok = false;
+    else done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) ok = false;
+  if (ok) return create_result::created;
+  ::unlink(path.c_str());
+  return create_result::failed;
+}
+
+}  // namespace tenant_migrator::detail
 // ---- detail/utf8.hpp ----
 // UTF-8 validation: migration files and identifiers must be valid UTF-8
 // before they reach a database or a JSON document.
@@ -1235,46 +1366,34 @@ inline std::size_t first_invalid_utf8(std::string_view s) noexcept {
 
 namespace tenant_migrator {
 
-namespace detail {
-inline bool read_file(const std::filesystem::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return false;
-  out = std::move(ss).str();
-  return true;
-}
-}  // namespace detail
-
 // Loads and validates every migration under `dir`. Throws usage_error when the
 // folder cannot be read, and migration_set_error listing every bad file.
 // Hidden entries (".git") and non-.sql files at the top level (README.md)
 // are ignored; inside an app folder every regular file must be a migration.
-inline migration_set load_migration_directory(const std::filesystem::path& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec))
-    throw usage_error("migrations folder '" + dir.string() + "' does not exist or is not a folder");
+inline migration_set load_migration_directory(const std::string& dir) {
+  if (!detail::is_directory(dir))
+    throw usage_error("migrations folder '" + dir + "' does not exist or is not a folder");
 
   std::vector<migration> migrations;
   std::vector<migration_problem> problems;
   std::map<std::string, std::string> downs;  // "app/name" -> down script
 
-  auto entries = [&](const fs::path& p) {
-    std::vector<fs::directory_entry> v;
-    std::error_code iter_ec;
-    for (fs::directory_iterator it(p, iter_ec), end; !iter_ec && it != end; it.increment(iter_ec)) v.push_back(*it);
-    if (iter_ec) throw usage_error("cannot read migrations folder '" + p.string() + "': " + iter_ec.message());
-    std::sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.path().filename() < b.path().filename(); });
+  auto entries = [&](const std::string& folder) {
+    std::vector<detail::dir_entry> v;
+    std::string why;
+    if (!detail::list_directory(folder, v, why))
+      throw usage_error("cannot read migrations folder '" + folder + "': " + why);
     return v;
+  };
+  auto is_sql_file = [](const std::string& name) {  // "x.sql", not ".sql" (hidden)
+    return name.size() > 4 && name.compare(name.size() - 4, 4, ".sql") == 0;
   };
 
   for (const auto& app_entry : entries(dir)) {
-    std::string app = app_entry.path().filename().string();
+    const std::string& app = app_entry.name;
     if (app.empty() || app.front() == '.') continue;
-    if (!app_entry.is_directory(ec)) {
-      if (app_entry.path().extension() == ".sql")
+    if (app_entry.kind != detail::file_kind::directory) {
+      if (is_sql_file(app))
         problems.push_back({app, "migration files belong in an app folder: <app>/NNNN_slug.sql"});
       continue;
     }
@@ -1282,11 +1401,12 @@ inline migration_set load_migration_directory(const std::filesystem::path& dir) 
       problems.push_back({app + "/", why});
       continue;
     }
-    for (const auto& file : entries(app_entry.path())) {
-      std::string filename = file.path().filename().string();
+    const std::string app_folder = detail::join_path(dir, app);
+    for (const auto& file : entries(app_folder)) {
+      const std::string& filename = file.name;
       std::string shown = app + "/" + filename;
       if (filename.empty() || filename.front() == '.') continue;
-      if (!file.is_regular_file(ec)) {
+      if (file.kind != detail::file_kind::regular) {
         problems.push_back({shown, "not a regular file"});
         continue;
       }
@@ -1296,7 +1416,7 @@ inline migration_set load_migration_directory(const std::filesystem::path& dir) 
         continue;
       }
       std::string content;
-      if (!detail::read_file(file.path(), content)) {
+      if (!detail::read_file(detail::join_path(app_folder, filename), content)) {
         problems.push_back({shown, "cannot read the file"});
         continue;
       }
@@ -1335,13 +1455,14 @@ inline migration_set load_migration_directory(const std::filesystem::path& dir) 
 // ---- migrations/new_migration.hpp ----
 // makemigration: a new, empty migration file with the next number of its app.
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
-#include <filesystem>
-#include <fstream>
 #include <string>
-#include <system_error>
+#include <vector>
 
 
 namespace tenant_migrator {
@@ -1349,19 +1470,19 @@ namespace tenant_migrator {
 // Writes <dir>/<app>/<next NNNN>_<slug>.sql and returns its path. The file
 // holds a header comment (and, for an app's later migrations, a commented
 // `-- depends:` hint); the SQL is the user's to write. Never overwrites.
-inline std::filesystem::path write_new_migration(const std::filesystem::path& dir, const std::string& app,
-                                                 const std::string& slug) {
-  namespace fs = std::filesystem;
+inline std::string write_new_migration(const std::string& dir, const std::string& app, const std::string& slug) {
   if (auto why = validate_app_label(app); !why.empty()) throw usage_error("app '" + app + "': " + why);
   if (slug.empty() || slug.size() > 58 || !grammar::is_slug(slug))
     throw usage_error("slug '" + slug + "': use 1-58 of a-z, 0-9 and _");
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec))
-    throw usage_error("migrations folder '" + dir.string() + "' does not exist or is not a folder");
+  if (!detail::is_directory(dir))
+    throw usage_error("migrations folder '" + dir + "' does not exist or is not a folder");
+  const std::string app_folder = detail::join_path(dir, app);
   std::int64_t last = 0;
-  if (fs::is_directory(dir / app, ec))
-    for (const auto& entry : fs::directory_iterator(dir / app, ec)) {
-      auto parsed = parse_migration_filename(entry.path().filename().string());
+  std::vector<detail::dir_entry> entries;
+  std::string unreadable;  // then the file's creation fails and says so
+  if (detail::is_directory(app_folder) && detail::list_directory(app_folder, entries, unreadable))
+    for (const auto& entry : entries) {
+      auto parsed = parse_migration_filename(entry.name);
       if (parsed.error.empty()) last = std::max(last, parsed.number);
     }
   // No ceiling at 9999: 0001..9999, then 10000 (the grammar takes 4 to 18 digits).
@@ -1373,15 +1494,17 @@ inline std::filesystem::path write_new_migration(const std::filesystem::path& di
   // A longer number leaves less room for the slug in a name's 63 characters.
   if (auto why = grammar::migration_name_error(name); !why.empty())
     throw usage_error("'" + name + "': " + std::string(why));
-  fs::path path = dir / app / (name + ".sql");
-  if (fs::exists(path, ec)) throw usage_error("'" + path.string() + "' already exists");
-  fs::create_directories(path.parent_path(), ec);
-  std::ofstream out(path, std::ios::binary | std::ios::app);  // app: never truncates
-  out << "-- " << app << "/" << number << "_" << slug << "\n"
-      << "-- Optional directives go on comment lines before the SQL, e.g. \"-- depends: users/0001_initial\".\n"
-      << "\n";
-  if (!out) throw usage_error("cannot write '" + path.string() + "'");
-  return path;
+  const std::string path = detail::join_path(app_folder, name + ".sql");
+  ::mkdir(app_folder.c_str(), 0777);  // if this fails, so does the file's creation, which says so
+  const std::string content = "-- " + app + "/" + name +
+                              "\n-- Optional directives go on comment lines before the SQL, e.g. \"-- depends: "
+                              "users/0001_initial\".\n\n";
+  switch (detail::create_new_file(path, content)) {
+    case detail::create_result::created: return path;
+    case detail::create_result::exists: throw usage_error("'" + path + "' already exists");
+    case detail::create_result::failed: break;
+  }
+  throw usage_error("cannot write '" + path + "'");
 }
 
 }  // namespace tenant_migrator
@@ -1629,752 +1752,6 @@ template <const auto& Migrations>
 migration_set make_embedded_migration_set() {
   static_assert(check_embedded_migrations<Migrations>());
   return to_migration_set(std::span<const embedded_migration>(std::data(Migrations), std::size(Migrations)));
-}
-
-}  // namespace tenant_migrator
-// ---- migrations/layouts.hpp ----
-// Reading a migrations folder in its own tool's layout, in place: ours
-// (<dir>/<app>/NNNN_slug.sql), golang-migrate, Flyway, dbmate, or gobuffalo
-// pop. Another tool's folder becomes one app, named after the folder (or
-// layout_options::app), its migrations in version order. One header per
-// layout in layouts/; the naming rules they share are in grammar.hpp.
-//
-//   auto found = tenant_migrator::detect_migration_layout("db/migrations");   // found.layout, found.reason
-//   auto set = tenant_migrator::load_migrations("db/migrations", {.layout = tenant_migrator::migration_layout::pop,
-//                                                                 .dialect = "sqlite3"});
-
-#include <filesystem>
-#include <map>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-// ---- migrations/layouts/dbmate.hpp ----
-// dbmate's layout, read in place: one folder, one app, one file per version
-// holding both directions.
-//
-//   20240115093000_create_users.sql:
-//     -- migrate:up
-//     CREATE TABLE users (id INTEGER PRIMARY KEY);
-//     -- migrate:down
-//     DROP TABLE users;
-//
-// `-- migrate:up transaction:false` runs the migration (both directions)
-// outside a transaction, like our `-- transaction: off`. The checksum is of
-// the up section, so editing the down section of an applied migration is not
-// a change. The migration's name is the file name without ".sql".
-
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-// ---- migrations/layouts/folder.hpp ----
-// What the readers of other tools' layouts share: the folder's files, read
-// with the checks every migration file gets (readable, valid UTF-8), and the
-// migration they make. The naming rules themselves are in grammar.hpp.
-
-#include <algorithm>
-#include <cstdint>
-#include <filesystem>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <system_error>
-#include <vector>
-
-
-namespace tenant_migrator::layouts {
-
-struct folder_file {
-  std::string name;  // "20240115093000_create_users.up.sql"
-  std::filesystem::path path;
-};
-
-// The folder's entries, by name; hidden ones (".git") skipped.
-struct folder_listing {
-  std::vector<folder_file> files;        // regular files (and links to them)
-  std::vector<std::string> sub_folders;  // names
-};
-
-inline folder_listing list_folder(const std::filesystem::path& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec))
-    throw usage_error("migrations folder '" + dir.string() + "' does not exist or is not a folder");
-  folder_listing out;
-  std::error_code iter_ec;
-  for (fs::directory_iterator it(dir, iter_ec), end; !iter_ec && it != end; it.increment(iter_ec)) {
-    std::string name = it->path().filename().string();
-    if (name.empty() || name.front() == '.') continue;
-    if (it->is_directory(ec))
-      out.sub_folders.push_back(name);
-    else
-      out.files.push_back({name, it->path()});
-  }
-  if (iter_ec) throw usage_error("cannot read migrations folder '" + dir.string() + "': " + iter_ec.message());
-  std::sort(out.files.begin(), out.files.end(), [](auto& a, auto& b) { return a.name < b.name; });
-  std::sort(out.sub_folders.begin(), out.sub_folders.end());
-  return out;
-}
-
-// A file name of golang-migrate, dbmate or pop, taken apart.
-struct versioned_filename {
-  std::int64_t version = 0;
-  std::string name;     // "{version}_{title}": the migration's name
-  bool is_down = false;
-  std::string dialect;  // pop only: "postgres" in 1_x.postgres.up.sql; empty for every dialect
-};
-
-inline bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-// The file's content, or nothing with a problem naming it (`shown`: "app/file").
-inline std::optional<std::string> read_migration_file(const folder_file& file, const std::string& shown,
-                                                      std::vector<migration_problem>& problems) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(file.path, ec)) {
-    problems.push_back({shown, "not a regular file"});
-    return std::nullopt;
-  }
-  std::string content;
-  if (!detail::read_file(file.path, content)) {
-    problems.push_back({shown, "cannot read the file"});
-    return std::nullopt;
-  }
-  if (auto bad = detail::first_invalid_utf8(content); bad != std::string::npos) {
-    problems.push_back({shown, "not valid UTF-8 (byte offset " + std::to_string(bad) + ")"});
-    return std::nullopt;
-  }
-  return content;
-}
-
-// Blank lines and `--` comments only: what our layout calls an empty migration.
-inline bool holds_sql(std::string_view content) { return parse_migration_header(content).has_sql; }
-
-// read_migration_file, and an empty migration is a problem too (as in our layout).
-inline std::optional<std::string> read_sql_file(const folder_file& file, const std::string& shown,
-                                                std::vector<migration_problem>& problems) {
-  auto content = read_migration_file(file, shown, problems);
-  if (content && !holds_sql(*content)) {
-    problems.push_back({shown, "empty migration: the file holds no SQL"});
-    return std::nullopt;
-  }
-  return content;
-}
-
-// A migration of another tool's layout: named by its tool's rules (already
-// checked), versioned by `version`, shown as `filename` in messages.
-inline migration layout_migration(const std::string& app, std::string name, const migration_version& version,
-                                  std::string sql, std::string filename) {
-  std::int64_t number = version.parts.empty() ? 0 : static_cast<std::int64_t>(version.parts.front());
-  auto m = detail::assemble_migration(app, name, number, std::move(sql), {});
-  m.version = version;
-  m.filename = std::move(filename);
-  return m;
-}
-
-// A sub-folder of another tool's layout is not read: said, not skipped.
-inline void refuse_sub_folders(const folder_listing& listing, const std::string& app, std::string_view layout,
-                               std::vector<migration_problem>& problems) {
-  for (const auto& sub : listing.sub_folders)
-    problems.push_back({app + "/" + sub + "/", "sub-folders are not read in the " + std::string(layout) +
-                                                   " layout: its migrations go at the top of the folder"});
-}
-
-}  // namespace tenant_migrator::layouts
-
-namespace tenant_migrator::layouts {
-
-inline constexpr std::string_view dbmate_name_rule = "expected {version}_{name}.sql (version: 1 to 18 digits)";
-
-// "20240115093000_create_users.sql" -> {20240115093000, "20240115093000_create_users"}.
-// Also takes golang-migrate's .up.sql names, which detection tells apart first.
-inline std::optional<versioned_filename> parse_dbmate_filename(std::string_view filename) {
-  if (!ends_with(filename, ".sql")) return std::nullopt;
-  filename.remove_suffix(4);
-  auto version = grammar::versioned_name(filename);
-  if (!version) return std::nullopt;
-  return versioned_filename{*version, std::string(filename), false, {}};
-}
-
-struct dbmate_sections {
-  std::string up;
-  std::optional<std::string> down;  // absent without `-- migrate:down`, or when it holds no SQL
-  bool transactional = true;
-  std::vector<std::string> errors;  // one line each
-};
-
-namespace detail {
-// "transaction:false" and the like after a `-- migrate:up` / `-- migrate:down` marker.
-inline void read_dbmate_options(std::string_view options, std::string_view marker, bool& transactional,
-                                std::vector<std::string>& errors) {
-  grammar::for_each_dependency(options, [&](std::string_view option) {  // blank-separated, as a depends list
-    if (option == "transaction:false")
-      transactional = false;
-    else if (option != "transaction:true")
-      errors.push_back("unknown option '" + std::string(option) + "' on '" + std::string(marker) +
-                       "' (expected transaction:false or transaction:true)");
-  });
-}
-}  // namespace detail
-
-// Splits a dbmate file at its `-- migrate:up` and `-- migrate:down` lines.
-inline dbmate_sections parse_dbmate_file(std::string_view content) {
-  dbmate_sections r;
-  enum { before, up, down } where = before;
-  bool down_transactional = true;
-  bool seen_down = false;
-  std::string down_text;
-  std::size_t pos = 0;
-  // The first problem stops the reading: one message per file, not one per line after it.
-  while (pos < content.size() && r.errors.empty()) {
-    auto eol = content.find('\n', pos);
-    auto end = eol == std::string_view::npos ? content.size() : eol + 1;
-    auto raw = content.substr(pos, end - pos);
-    auto line = tenant_migrator::detail::trim(raw.substr(0, raw.find('\n')));
-    pos = end;
-    auto marker = [&](std::string_view name) {
-      if (line.substr(0, 2) != "--") return false;
-      auto body = tenant_migrator::detail::trim(line.substr(2));
-      if (body.substr(0, name.size()) != name || (body.size() > name.size() && body[name.size()] != ' ' &&
-                                                  body[name.size()] != '\t'))
-        return false;
-      line = body.substr(name.size());  // the options
-      return true;
-    };
-    if (marker("migrate:up")) {
-      if (where != before) {
-        r.errors.push_back(where == up ? "a second '-- migrate:up'" : "'-- migrate:up' after '-- migrate:down'");
-        continue;
-      }
-      detail::read_dbmate_options(line, "-- migrate:up", r.transactional, r.errors);
-      where = up;
-    } else if (marker("migrate:down")) {
-      if (where != up) {
-        r.errors.push_back(where == before ? "'-- migrate:down' before '-- migrate:up'" : "a second '-- migrate:down'");
-        continue;
-      }
-      detail::read_dbmate_options(line, "-- migrate:down", down_transactional, r.errors);
-      where = down;
-      seen_down = true;
-    } else if (where == before) {
-      if (!line.empty() && line.substr(0, 2) != "--") r.errors.push_back("SQL before '-- migrate:up'");
-    } else {
-      (where == up ? r.up : down_text) += raw;
-    }
-  }
-  if (!r.errors.empty()) return r;
-  if (where == before) r.errors.push_back("no '-- migrate:up' line");
-  // One flag runs both directions (migration::transactional).
-  if (!down_transactional && r.transactional)
-    r.errors.push_back("'transaction:false' on '-- migrate:down' only: put it on '-- migrate:up', for both");
-  if (seen_down && holds_sql(down_text)) r.down = std::move(down_text);
-  return r;
-}
-
-// Throws migration_set_error naming every bad file.
-inline migration_set load_dbmate(const std::filesystem::path& dir, const std::string& app) {
-  auto listing = list_folder(dir);
-  std::vector<migration_problem> problems;
-  refuse_sub_folders(listing, app, "dbmate", problems);
-  std::vector<migration> migrations;
-  for (const auto& file : listing.files) {
-    if (!ends_with(file.name, ".sql")) continue;  // README.md, schema dumps of other extensions
-    std::string shown = app + "/" + file.name;
-    auto parsed = parse_dbmate_filename(file.name);
-    if (!parsed) {
-      problems.push_back({shown, "badly named dbmate file: " + std::string(dbmate_name_rule)});
-      continue;
-    }
-    auto content = read_migration_file(file, shown, problems);
-    if (!content) continue;
-    auto sections = parse_dbmate_file(*content);
-    for (auto& e : sections.errors) problems.push_back({shown, std::move(e)});
-    if (!sections.errors.empty()) continue;
-    if (!holds_sql(sections.up)) {
-      problems.push_back({shown, "empty migration: the '-- migrate:up' section holds no SQL"});
-      continue;
-    }
-    auto m = layout_migration(app, parsed->name, {{static_cast<std::uint64_t>(parsed->version)}},
-                              std::move(sections.up), file.name);
-    m.transactional = sections.transactional;
-    m.down_sql = std::move(sections.down);
-    m.down_filename = file.name + " (migrate:down)";
-    migrations.push_back(std::move(m));
-  }
-  return make_migration_set(std::move(migrations), std::move(problems));
-}
-
-}  // namespace tenant_migrator::layouts
-// ---- migrations/layouts/flyway.hpp ----
-// Flyway's SQL layout, read in place: one folder, one app.
-//
-//   V1__create_users.sql         versioned: applied once, in version order
-//   V1.1__add_email.sql          versions are numbers separated by '.' or '_',
-//   V2__add_index.sql            compared part by part (1.1 < 1.10 < 2; 1 = 1.0)
-//   U1.1__add_email.sql          undo of version 1.1 (optional)
-//   R__refresh_views.sql         repeatable: applied after the versioned ones,
-//                                and again whenever the file changes
-//
-// The migration's name (in the history table) is the file name without
-// ".sql": "V1.1__add_email", "R__refresh_views". Flyway's other prefixes and
-// separators are not configurable here, nor its recursive scan of sub-folders.
-
-#include <map>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-
-namespace tenant_migrator::layouts {
-
-enum class flyway_kind { versioned, undo, repeatable };
-
-struct flyway_filename {
-  flyway_kind kind = flyway_kind::versioned;
-  migration_version version;  // empty for a repeatable one
-  std::string name;           // "V1.1__add_email"
-};
-
-inline constexpr std::string_view flyway_name_rule =
-    "expected V{version}__{description}.sql, U{version}__{description}.sql or R__{description}.sql "
-    "(version: numbers of 1 to 18 digits separated by '.' or '_')";
-
-// "V1.1__add_email.sql" -> {versioned, {1, 1}, "V1.1__add_email"}; nothing when not such a name.
-inline std::optional<flyway_filename> parse_flyway_filename(std::string_view filename) {
-  if (!ends_with(filename, ".sql") || filename.empty()) return std::nullopt;
-  filename.remove_suffix(4);
-  flyway_filename r;
-  r.name = std::string(filename);
-  switch (filename.front()) {
-    case 'V': r.kind = flyway_kind::versioned; break;
-    case 'U': r.kind = flyway_kind::undo; break;
-    case 'R': r.kind = flyway_kind::repeatable; break;
-    default: return std::nullopt;
-  }
-  auto separator = filename.find("__");
-  if (separator == std::string_view::npos || !grammar::valid_description(filename.substr(separator + 2)))
-    return std::nullopt;
-  auto version = filename.substr(1, separator - 1);
-  if (r.kind == flyway_kind::repeatable) return version.empty() ? std::optional(r) : std::nullopt;
-  if (!grammar::for_each_version_part(version, [&](std::int64_t part) {
-        r.version.parts.push_back(static_cast<std::uint64_t>(part));
-      }))
-    return std::nullopt;
-  return r;
-}
-
-// Throws migration_set_error naming every bad file.
-inline migration_set load_flyway(const std::filesystem::path& dir, const std::string& app) {
-  auto listing = list_folder(dir);
-  std::vector<migration_problem> problems;
-  refuse_sub_folders(listing, app, "flyway", problems);
-  std::vector<migration> migrations;
-  std::map<migration_version, std::pair<std::string, std::string>> undos;  // version -> file name, script
-  for (const auto& file : listing.files) {
-    if (!ends_with(file.name, ".sql")) continue;  // README.md, Flyway's .sql.conf files
-    std::string shown = app + "/" + file.name;
-    auto parsed = parse_flyway_filename(file.name);
-    if (!parsed) {
-      problems.push_back({shown, "badly named Flyway file: " + std::string(flyway_name_rule)});
-      continue;
-    }
-    auto content = read_sql_file(file, shown, problems);
-    if (!content) continue;
-    if (parsed->kind == flyway_kind::undo) {
-      if (!undos.emplace(parsed->version, std::pair{file.name, std::move(*content)}).second)
-        problems.push_back({shown, "a second undo file for version " + parsed->version.str() + " (" +
-                                       undos[parsed->version].first + ")"});
-      continue;
-    }
-    auto m = layout_migration(app, parsed->name, parsed->version, std::move(*content), file.name);
-    m.repeatable = parsed->kind == flyway_kind::repeatable;
-    // Where its undo would be: messages name it when it is missing.
-    if (!m.repeatable) m.down_filename = "U" + parsed->name.substr(1) + ".sql";
-    migrations.push_back(std::move(m));
-  }
-  for (auto& m : migrations)
-    if (auto it = undos.find(m.version); !m.repeatable && it != undos.end()) {
-      m.down_filename = it->second.first;
-      m.down_sql = std::move(it->second.second);
-      undos.erase(it);
-    }
-  for (auto& [version, undo] : undos)
-    problems.push_back({app + "/" + undo.first, "has no versioned migration V" + version.str()});
-  return make_migration_set(std::move(migrations), std::move(problems));
-}
-
-}  // namespace tenant_migrator::layouts
-// ---- migrations/layouts/golang_migrate.hpp ----
-// golang-migrate's layout, read in place: one folder, one app.
-//
-//   20240115093000_create_users.up.sql     the forward script
-//   20240115093000_create_users.down.sql   its reverse (optional)
-//
-// {version}_{title}: the version is 1 to 18 digits (a counter or a
-// timestamp), the title grammar.hpp's description rule. The migration's name
-// (in the history table) is "{version}_{title}".
-
-#include <map>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-
-namespace tenant_migrator::layouts {
-
-inline constexpr std::string_view golang_migrate_name_rule =
-    "expected {version}_{title}.up.sql or {version}_{title}.down.sql (version: 1 to 18 digits)";
-
-// "1_create_users.up.sql" -> {1, "1_create_users", up}; nothing when not such a name.
-inline std::optional<versioned_filename> parse_golang_migrate_filename(std::string_view filename) {
-  versioned_filename r;
-  if (ends_with(filename, ".up.sql")) {
-    filename.remove_suffix(7);
-  } else if (ends_with(filename, ".down.sql")) {
-    filename.remove_suffix(9);
-    r.is_down = true;
-  } else {
-    return std::nullopt;
-  }
-  auto version = grammar::versioned_name(filename);
-  if (!version) return std::nullopt;
-  r.version = *version;
-  r.name = std::string(filename);
-  return r;
-}
-
-// The folder's migrations, each up file with the down file of its version.
-// Throws migration_set_error naming every bad file.
-inline migration_set load_golang_migrate(const std::filesystem::path& dir, const std::string& app) {
-  auto listing = list_folder(dir);
-  std::vector<migration_problem> problems;
-  refuse_sub_folders(listing, app, "golang-migrate", problems);
-  std::vector<migration> ups;
-  std::map<std::int64_t, std::pair<std::string, std::string>> downs;  // version -> file name, script
-  for (const auto& file : listing.files) {
-    if (!ends_with(file.name, ".sql")) continue;  // README.md and the like
-    std::string shown = app + "/" + file.name;
-    auto parsed = parse_golang_migrate_filename(file.name);
-    if (!parsed) {
-      problems.push_back({shown, "badly named golang-migrate file: " + std::string(golang_migrate_name_rule)});
-      continue;
-    }
-    auto content = read_sql_file(file, shown, problems);
-    if (!content) continue;
-    if (parsed->is_down) {
-      if (!downs.emplace(parsed->version, std::pair{file.name, std::move(*content)}).second)
-        problems.push_back({shown, "a second down file for version " + std::to_string(parsed->version) + " (" +
-                                       downs[parsed->version].first + ")"});
-      continue;
-    }
-    ups.push_back(layout_migration(app, parsed->name, {{static_cast<std::uint64_t>(parsed->version)}},
-                                   std::move(*content), file.name));
-  }
-  for (auto& m : ups)
-    if (auto it = downs.find(m.number); it != downs.end()) {
-      m.down_filename = it->second.first;
-      m.down_sql = std::move(it->second.second);
-      downs.erase(it);
-    }
-  for (auto& [version, down] : downs)
-    problems.push_back({app + "/" + down.first, "has no up migration of version " + std::to_string(version)});
-  return make_migration_set(std::move(ups), std::move(problems));
-}
-
-}  // namespace tenant_migrator::layouts
-// ---- migrations/layouts/pop.hpp ----
-// gobuffalo pop's SQL migrations (fizz's SQL form), read in place: one
-// folder, one app.
-//
-//   20240115093000_create_users.up.sql            for every dialect
-//   20240115093000_create_users.down.sql
-//   20240115093000_create_users.sqlite3.up.sql    for SQLite only: wins over the generic file of its version
-//
-// The dialect is the adapter's (layout_options::dialect: "postgres",
-// "sqlite3", "mysql", ...); files for other dialects are not read. A chosen
-// file that holds no SQL (blank, or comments only) is skipped, as pop skips
-// it: an empty up file leaves its version out of the set, an empty down file
-// leaves the migration without a down script. .fizz files are refused: only
-// SQL is run. The migration's name is "{version}_{name}", the same whichever
-// dialect's file is read.
-
-#include <map>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-
-namespace tenant_migrator::layouts {
-
-inline constexpr std::string_view pop_name_rule =
-    "expected {version}_{name}[.{dialect}].up.sql or .down.sql (version: 1 to 18 digits; name without '.'; "
-    "dialect: a-z, 0-9)";
-
-// The dialect tags pop knows; detection takes a file carrying one for pop's.
-inline constexpr std::string_view pop_dialects[] = {"postgres", "cockroach", "mysql", "mariadb", "sqlite3"};
-
-// pop's dialect for a master URL's scheme ("sqlite" -> "sqlite3", "postgresql" -> "postgres"), or "" when none fits.
-inline std::string pop_dialect_for_scheme(std::string_view scheme) {
-  if (scheme == "sqlite" || scheme == "sqlite3") return "sqlite3";
-  if (scheme == "postgresql" || scheme == "postgres") return "postgres";
-  if (scheme == "mysql" || scheme == "mariadb") return "mysql";
-  return {};
-}
-
-// "1_x.sqlite3.up.sql" -> {1, "1_x", up, "sqlite3"}; "1_x.up.fizz" too (its
-// extension is the caller's to check); nothing when not such a name.
-inline std::optional<versioned_filename> parse_pop_filename(std::string_view filename) {
-  versioned_filename r;
-  std::string_view stem = filename;
-  if (ends_with(stem, ".sql"))
-    stem.remove_suffix(4);
-  else if (ends_with(stem, ".fizz"))
-    stem.remove_suffix(5);
-  else
-    return std::nullopt;
-  if (ends_with(stem, ".up")) {
-    stem.remove_suffix(3);
-  } else if (ends_with(stem, ".down")) {
-    stem.remove_suffix(5);
-    r.is_down = true;
-  } else {
-    return std::nullopt;
-  }
-  if (auto dot = stem.find('.'); dot != std::string_view::npos) {
-    r.dialect = std::string(stem.substr(dot + 1));
-    stem = stem.substr(0, dot);
-    if (r.dialect.empty()) return std::nullopt;
-    for (char c : r.dialect)
-      if (!((c >= 'a' && c <= 'z') || grammar::is_digit(c))) return std::nullopt;
-  }
-  auto version = grammar::versioned_name(stem);
-  if (!version) return std::nullopt;
-  r.version = *version;
-  r.name = std::string(stem);
-  return r;
-}
-
-// Throws migration_set_error naming every bad file.
-inline migration_set load_pop(const std::filesystem::path& dir, const std::string& app, const std::string& dialect) {
-  auto listing = list_folder(dir);
-  std::vector<migration_problem> problems;
-  refuse_sub_folders(listing, app, "pop", problems);
-  // Per version and direction: the generic file and this dialect's file.
-  struct candidates {
-    std::vector<const folder_file*> generic, own;
-  };
-  std::map<std::int64_t, candidates> ups, downs;
-  std::map<const folder_file*, versioned_filename> names;
-  for (const auto& file : listing.files) {
-    bool fizz = ends_with(file.name, ".fizz");
-    if (!fizz && !ends_with(file.name, ".sql")) continue;  // README.md and the like
-    std::string shown = app + "/" + file.name;
-    auto parsed = parse_pop_filename(file.name);
-    if (!parsed) {
-      problems.push_back({shown, "badly named pop file: " + std::string(pop_name_rule)});
-      continue;
-    }
-    if (fizz) {
-      problems.push_back({shown, "fizz migrations are not read, only SQL ones: write it as " + parsed->name +
-                                     (parsed->is_down ? ".down.sql" : ".up.sql")});
-      continue;
-    }
-    if (!parsed->dialect.empty() && dialect.empty()) {
-      problems.push_back({shown, "a file for dialect '" + parsed->dialect +
-                                     "': say which dialect the tenants use (layout_options::dialect)"});
-      continue;
-    }
-    if (!parsed->dialect.empty() && parsed->dialect != dialect) continue;  // another dialect's
-    auto& slot = (parsed->is_down ? downs : ups)[parsed->version];
-    (parsed->dialect.empty() ? slot.generic : slot.own).push_back(&file);
-    names[&file] = std::move(*parsed);
-  }
-  // The file that counts for a version: this dialect's, else the generic one; nothing when empty.
-  auto choose = [&](const candidates& c, std::optional<std::string>& content) -> const folder_file* {
-    const auto& files = c.own.empty() ? c.generic : c.own;
-    if (files.size() > 1) {
-      problems.push_back({app + "/" + files[1]->name, "the same version as " + files[0]->name});
-      return nullptr;
-    }
-    content = read_migration_file(*files[0], app + "/" + files[0]->name, problems);
-    return content && holds_sql(*content) ? files[0] : nullptr;
-  };
-  std::vector<migration> migrations;
-  for (auto& [version, up] : ups) {
-    std::optional<std::string> sql;
-    const folder_file* file = choose(up, sql);
-    if (!file) continue;
-    auto m = layout_migration(app, names[file].name, {{static_cast<std::uint64_t>(version)}}, std::move(*sql),
-                              file->name);
-    if (auto down = downs.find(version); down != downs.end()) {
-      std::optional<std::string> down_sql;
-      if (const folder_file* down_file = choose(down->second, down_sql)) {
-        m.down_filename = down_file->name;
-        m.down_sql = std::move(down_sql);
-      }
-    }
-    migrations.push_back(std::move(m));
-  }
-  for (auto& [version, down] : downs)
-    if (!ups.count(version)) {
-      const auto* file = down.own.empty() ? down.generic.front() : down.own.front();
-      problems.push_back({app + "/" + file->name, "has no up migration of version " + std::to_string(version)});
-    }
-  return make_migration_set(std::move(migrations), std::move(problems));
-}
-
-}  // namespace tenant_migrator::layouts
-// ---- migrations/layouts/tenant_migrator.hpp ----
-// Our own layout: <dir>/<app>/NNNN_slug.sql, one sub-folder per app
-// (directory_source.hpp reads it; docs/migrations.md). Here so that every
-// layout load_migrations (layouts.hpp) knows has its header in this folder.
-
-#include <filesystem>
-
-
-namespace tenant_migrator::layouts {
-
-inline migration_set load_tenant_migrator(const std::filesystem::path& dir) { return load_migration_directory(dir); }
-
-}  // namespace tenant_migrator::layouts
-
-namespace tenant_migrator {
-
-enum class migration_layout { tenant_migrator, golang_migrate, flyway, dbmate, pop, detect };
-
-// "tenant-migrator", "golang-migrate", "flyway", "dbmate", "pop", "detect": the CLI's spelling.
-constexpr std::string_view layout_name(migration_layout layout) {
-  switch (layout) {
-    case migration_layout::tenant_migrator: return "tenant-migrator";
-    case migration_layout::golang_migrate: return "golang-migrate";
-    case migration_layout::flyway: return "flyway";
-    case migration_layout::dbmate: return "dbmate";
-    case migration_layout::pop: return "pop";
-    case migration_layout::detect: return "detect";
-  }
-  return "?";
-}
-
-// The layout a name (layout_name's spelling) stands for, or nothing.
-inline std::optional<migration_layout> parse_migration_layout(std::string_view name) {
-  for (auto layout : {migration_layout::tenant_migrator, migration_layout::golang_migrate, migration_layout::flyway,
-                      migration_layout::dbmate, migration_layout::pop, migration_layout::detect})
-    if (layout_name(layout) == name) return layout;
-  return std::nullopt;
-}
-
-struct layout_options {
-  migration_layout layout = migration_layout::detect;
-  // Another tool's folder is one app: this name, or the folder's when empty.
-  // Must be empty for our layout, whose apps are its sub-folders.
-  std::string app{};
-  // pop only: the tenants' dialect ("postgres", "sqlite3", "mysql"; see
-  // layouts::pop_dialect_for_scheme). Needed when the folder has a file for a dialect.
-  std::string dialect{};
-};
-
-struct detected_layout {
-  migration_layout layout = migration_layout::tenant_migrator;
-  std::string reason;  // one line: which files decided it
-};
-
-namespace detail {
-
-// The layout a top-level file's name belongs to, or nothing for a file no
-// layout reads (README.md). pop's generic names are golang-migrate's too:
-// pop only when a dialect tag or a .fizz file says so.
-inline std::optional<migration_layout> layout_of_file(std::string_view name) {
-  if (layouts::parse_flyway_filename(name)) return migration_layout::flyway;
-  if (auto pop = layouts::parse_pop_filename(name)) {
-    bool known_dialect = false;
-    for (auto d : layouts::pop_dialects) known_dialect = known_dialect || pop->dialect == d;
-    if (known_dialect || layouts::ends_with(name, ".fizz")) return migration_layout::pop;
-  }
-  if (layouts::parse_golang_migrate_filename(name)) return migration_layout::golang_migrate;
-  if (layouts::parse_dbmate_filename(name)) return migration_layout::dbmate;
-  return std::nullopt;
-}
-
-}  // namespace detail
-
-// Which layout `dir` is in, and why. Throws usage_error when the folder
-// cannot be read, and migration_set_error when it mixes layouts (naming a
-// file of each). A folder with nothing another tool would read is ours.
-inline detected_layout detect_migration_layout(const std::filesystem::path& dir) {
-  auto listing = layouts::list_folder(dir);
-  std::map<migration_layout, std::vector<std::string>> files;  // layout -> its files, by name
-  for (const auto& file : listing.files)
-    if (auto layout = detail::layout_of_file(file.name)) files[*layout].push_back(file.name);
-  // pop reads golang-migrate's names as its generic files.
-  if (files.count(migration_layout::pop) && files.count(migration_layout::golang_migrate)) {
-    auto& generic = files[migration_layout::golang_migrate];
-    auto& pop = files[migration_layout::pop];
-    pop.insert(pop.end(), generic.begin(), generic.end());
-    files.erase(migration_layout::golang_migrate);
-  }
-  if (!listing.sub_folders.empty())
-    for (const auto& sub : listing.sub_folders) files[migration_layout::tenant_migrator].push_back(sub + "/");
-
-  if (files.size() > 1) {
-    std::string list;
-    for (const auto& [layout, names] : files)
-      list += (list.empty() ? "" : ", ") + names.front() + " (" + std::string(layout_name(layout)) + ")";
-    throw migration_set_error(
-        {{files.begin()->second.front(), "one folder mixes migration layouts: " + list + "; keep one per folder"}});
-  }
-  if (files.empty())
-    return {migration_layout::tenant_migrator,
-            "tenant-migrator: no file another tool would read at the top level (apps are sub-folders)"};
-  const auto& [layout, names] = *files.begin();
-  std::string count = names.size() == 1 ? "1 file" : std::to_string(names.size()) + " files";
-  std::string reason = std::string(layout_name(layout)) + ": " + count + " like " + names.front();
-  if (layout == migration_layout::tenant_migrator)
-    reason = "tenant-migrator: app sub-folders (" + names.front() + (names.size() > 1 ? ", ...)" : ")");
-  if (layout == migration_layout::golang_migrate) reason += " (pop reads these names too: choose pop explicitly)";
-  return {layout, reason};
-}
-
-// Reads and validates the migrations of `dir` in `options.layout` (detected
-// when `detect`). Throws usage_error for the folder or the app name, and
-// migration_set_error naming every bad file (also a folder that mixes layouts).
-inline migration_set load_migrations(const std::filesystem::path& dir, const layout_options& options = {}) {
-  // Detection also refuses a mix when the layout is given.
-  auto layout = detect_migration_layout(dir).layout;
-  if (options.layout != migration_layout::detect) layout = options.layout;
-  if (layout == migration_layout::tenant_migrator) {
-    if (!options.app.empty())
-      throw usage_error("an app name ('" + options.app +
-                        "') is for another tool's layout: in tenant-migrator's, the apps are the sub-folders");
-    return layouts::load_tenant_migrator(dir);
-  }
-  std::string app = options.app;
-  if (app.empty()) {
-    std::error_code ec;
-    auto full = std::filesystem::weakly_canonical(dir, ec);
-    if (ec) full = dir;
-    if (!full.has_filename()) full = full.parent_path();  // "db/migrations/"
-    app = full.filename().string();
-    if (!grammar::valid_app_label(app))
-      throw usage_error("the folder's name '" + app + "' is not an app name (" + std::string(grammar::app_label_rule) +
-                        "): give one");
-  } else if (!grammar::valid_app_label(app)) {
-    throw usage_error("app '" + app + "': " + std::string(grammar::app_label_rule));
-  }
-  switch (layout) {
-    case migration_layout::golang_migrate: return layouts::load_golang_migrate(dir, app);
-    case migration_layout::flyway: return layouts::load_flyway(dir, app);
-    case migration_layout::dbmate: return layouts::load_dbmate(dir, app);
-    case migration_layout::pop: return layouts::load_pop(dir, app, options.dialect);
-    default: break;
-  }
-  throw usage_error("no layout to read '" + dir.string() + "' with");
 }
 
 }  // namespace tenant_migrator
@@ -3340,7 +2717,7 @@ constexpr bool check_connection_policy() {
 #include <tuple>
 #include <vector>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 
 namespace tenant_migrator {
@@ -3822,7 +3199,7 @@ inline std::vector<plan_step> make_baseline_plan(const migration_set& set, const
 #include <chrono>
 #include <string>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 namespace tenant_migrator::detail {
 
@@ -3961,7 +3338,7 @@ class SqlCatalog {
 #include <string_view>
 #include <vector>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 
 namespace tenant_migrator {
@@ -4492,7 +3869,7 @@ class MaxConnectionsPerServer {
 #include <string>
 #include <string_view>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 #include <unistd.h>
 
 // ---- reporting/text_format.hpp ----
@@ -4502,7 +3879,7 @@ class MaxConnectionsPerServer {
 #include <cstddef>
 #include <string>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 namespace tenant_migrator {
 
@@ -4725,7 +4102,7 @@ class ConsoleReporter {
 #include <string>
 #include <string_view>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 
 namespace tenant_migrator {
@@ -4870,7 +4247,7 @@ CombinedReporter<Rs...> combine_reporters(Rs... reporters) {
 
 #include <unistd.h>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 // ---- reporting/status_line.hpp ----
 // A status line at the bottom of a terminal with text scrolling above it, as
@@ -5480,7 +4857,7 @@ static_assert(ConcurrentExecution<ParallelExecution>);
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 // ---- migrator/step_runner.hpp ----
 // One step of a tenant's plan: a migration applied (or unapplied) in its own
@@ -5496,8 +4873,32 @@ static_assert(ConcurrentExecution<ParallelExecution>);
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
+// ---- detail/transaction.hpp ----
+// f() in a transaction of its own: the shape every multi-statement write
+// shares (a migration step, the run ledger's batches).
+
+namespace tenant_migrator::detail {
+
+// f() between connection.begin() and commit(); rolled back when it throws.
+template <class Connection, class F>
+void run_in_transaction(Connection& connection, F&& f) {
+  connection.begin();
+  try {
+    f();
+    connection.commit();
+  } catch (...) {
+    try {
+      connection.rollback();
+    } catch (...) {
+      // The connection is gone; the server rolls back on its own.
+    }
+    throw;
+  }
+}
+
+}  // namespace tenant_migrator::detail
 
 namespace tenant_migrator::detail {
 
@@ -5524,23 +4925,6 @@ inline std::chrono::milliseconds elapsed_since(std::chrono::steady_clock::time_p
 
 inline int stop_requested(const migrator_options& options) noexcept {
   return options.stop_signal ? options.stop_signal->load() : 0;
-}
-
-// f() between connection.begin() and commit(); rolled back when it throws.
-template <class Connection, class F>
-void run_in_transaction(Connection& connection, F&& f) {
-  connection.begin();
-  try {
-    f();
-    connection.commit();
-  } catch (...) {
-    try {
-      connection.rollback();
-    } catch (...) {
-      // The connection is gone; the server rolls back on its own.
-    }
-    throw;
-  }
 }
 
 template <class Adapter, class Reporter>
@@ -6024,19 +5408,19 @@ class tenant_runner {
   void repair_locked(const tenant& t, const migration_set& set, std::vector<migration_key>& repaired) {
     open(t, [&](auto& connection, const tenant_scope& scope) {
       with_tenant_lock<adapter_type>(connection, scope.lock_key, options_.lock_wait, [&](bool) {
-        connection.begin();
-        try {
-          for (const auto& a : read_history_if_any<adapter_type>(connection, scope.history_table)) {
-            const migration* m = set.find(a.key);
-            if (!m || m->checksum == a.checksum) continue;
-            update_checksum(connection, scope.history_table, a.key, m->checksum);
-            repaired.push_back(a.key);
-          }
-          connection.commit();
-        } catch (...) {
-          connection.rollback();
-          throw;
+        // Read before the transaction: on PostgreSQL the probe for a missing
+        // history table is a failed statement, which would abort it. The
+        // lock keeps other runs from changing the history meanwhile.
+        std::vector<std::pair<migration_key, std::string>> changed;  // key, the file's checksum
+        for (const auto& a : read_history_if_any<adapter_type>(connection, scope.history_table)) {
+          const migration* m = set.find(a.key);
+          if (m && m->checksum != a.checksum) changed.emplace_back(a.key, m->checksum);
         }
+        if (changed.empty()) return;
+        run_in_transaction(connection, [&] {
+          for (const auto& [key, checksum] : changed) update_checksum(connection, scope.history_table, key, checksum);
+        });
+        for (const auto& [key, checksum] : changed) repaired.push_back(key);
       });
     });
   }

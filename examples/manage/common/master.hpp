@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include <tenant_migrator/migrations/layouts.hpp>
 #include <tenant_migrator/tenant_migrator.hpp>
 #include <tenant_migrator/adapters/sqlite.hpp>
 #ifdef TENANT_MIGRATOR_MANAGE_WITH_POSTGRESQL

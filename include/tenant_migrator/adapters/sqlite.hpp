@@ -6,7 +6,7 @@
 // database is an error; create_database() provisions one.
 #pragma once
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 #include <sqlite3.h>
 
 #include <chrono>

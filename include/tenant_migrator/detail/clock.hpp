@@ -4,7 +4,7 @@
 #include <chrono>
 #include <string>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 namespace tenant_migrator::detail {
 

@@ -1,16 +1,18 @@
-// LedgerReporter: writes each tenant's result to the run ledger as soon as
-// the tenant is finished, and the run's outcome at its end, over its own
-// master connection (combine it with the output reporter:
-// reporting/combined_reporter.hpp). A run killed midway leaves its finished
-// tenants recorded and the run unfinished.
+// LedgerReporter: writes each tenant's result to the run ledger, and the
+// run's outcome at its end, over its own master connection (combine it with
+// the output reporter: reporting/combined_reporter.hpp). A run killed midway
+// leaves its finished tenants recorded and the run unfinished.
 //
-// Up-to-date tenants are the exception: a run over 10,000 of them would
-// spend more on their ledger rows than on reading their histories, so they
-// are written in batches: once a batch holds 500, when one finishes a second
-// or more after the batch's first, when a migration starts (it may take
-// long), just before any other tenant's result, and at the run's end. A run
-// killed midway may leave its last batch pending in the ledger;
-// `--only-failed` then runs them again, which changes nothing.
+// A failed, skipped or interrupted tenant is written at once. Migrated and
+// up-to-date tenants are written in batches, because a ledger row is a
+// commit on the master (a disk flush), which costs as much as a fast
+// tenant's whole migration: a batch is written once it holds 500, when a
+// tenant finishes or a migration starts a second or more after the batch's
+// first, just before any other tenant's result, and with the run's end. While
+// the run's migrations are slow (one took a second or more), a batch is also
+// written whenever a migration starts, so that no result waits behind a long
+// one. A run killed midway may leave its last batch pending in the ledger;
+// `--only-failed` then runs those tenants again, which finds them up to date.
 //
 // Like every reporter it never throws: the first failure to write is handed
 // to `on_error` (once) and the ledger is not written again in this run; the
@@ -34,35 +36,50 @@ class LedgerReporter : public NullReporter {
  public:
   using NullReporter::on;
 
+  // `max_delay`: how long a batch may wait (and how long a migration may take
+  // before the run's migrations count as slow).
   LedgerReporter(RunLedger<C> ledger, std::string run_id, std::string worker,
-                 std::function<void(const std::string&)> on_error = {})
-      : ledger_(std::move(ledger)), run_id_(std::move(run_id)), worker_(std::move(worker)), on_error_(std::move(on_error)) {}
+                 std::function<void(const std::string&)> on_error = {},
+                 std::chrono::milliseconds max_delay = std::chrono::seconds{1})
+      : ledger_(std::move(ledger)),
+        run_id_(std::move(run_id)),
+        worker_(std::move(worker)),
+        on_error_(std::move(on_error)),
+        max_delay_(max_delay) {}
 
   void on(const tenant_finished& e) {
-    if (e.result.outcome == tenant_outcome::up_to_date) {
-      if (up_to_date_.empty()) first_buffered_ = std::chrono::steady_clock::now();
-      up_to_date_.push_back(e.result);
-      if (up_to_date_.size() >= max_buffered || std::chrono::steady_clock::now() - first_buffered_ >= max_delay)
-        flush();
+    const auto outcome = e.result.outcome;
+    if (outcome == tenant_outcome::up_to_date || outcome == tenant_outcome::migrated) {
+      if (batch_.empty()) first_batched_ = std::chrono::steady_clock::now();
+      batch_.push_back(e.result);
+      if (batch_.size() >= max_batched || batch_is_old()) flush();
       return;
     }
     flush();
     write([&] { ledger_.record_tenant(run_id_, e.result, worker_); });
   }
-  void on(const migration_started&) { flush(); }
+  void on(const migration_started&) {
+    if (slow_migrations_ || batch_is_old()) flush();
+  }
+  void on(const migration_applied& e) {
+    if (e.duration >= max_delay_) slow_migrations_ = true;
+  }
   void on(const run_finished& e) {
-    flush();
-    write([&] { ledger_.finish_run(run_id_, run_outcome(e.summary)); });
+    write([&] { ledger_.finish_run(run_id_, run_outcome(e.summary), batch_, worker_); });
+    batch_.clear();
   }
 
  private:
-  static constexpr std::size_t max_buffered = 500;
-  static constexpr std::chrono::seconds max_delay{1};
+  static constexpr std::size_t max_batched = 500;
+
+  bool batch_is_old() const {
+    return !batch_.empty() && std::chrono::steady_clock::now() - first_batched_ >= max_delay_;
+  }
 
   void flush() {
-    if (up_to_date_.empty()) return;
-    write([&] { ledger_.record_tenants(run_id_, up_to_date_, worker_); });
-    up_to_date_.clear();
+    if (batch_.empty()) return;
+    write([&] { ledger_.record_tenants(run_id_, batch_, worker_); });
+    batch_.clear();
   }
 
   template <class F>
@@ -82,9 +99,11 @@ class LedgerReporter : public NullReporter {
   RunLedger<C> ledger_;
   std::string run_id_, worker_;
   std::function<void(const std::string&)> on_error_;
+  std::chrono::milliseconds max_delay_;
   bool failed_ = false;
-  std::vector<tenant_result> up_to_date_;
-  std::chrono::steady_clock::time_point first_buffered_{};
+  bool slow_migrations_ = false;  // one of this run's migrations took max_delay_ or more
+  std::vector<tenant_result> batch_;  // migrated and up-to-date tenants not yet written
+  std::chrono::steady_clock::time_point first_batched_{};
 };
 
 }  // namespace tenant_migrator

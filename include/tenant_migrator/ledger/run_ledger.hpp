@@ -31,10 +31,11 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 #include "../concepts/database_adapter.hpp"
 #include "../detail/clock.hpp"
+#include "../detail/transaction.hpp"
 #include "../detail/sha256.hpp"
 #include "../errors.hpp"
 #include "../migrations/migration_set.hpp"
@@ -127,8 +128,7 @@ class RunLedger {
   // Records the run and its tenants (pending, in order) in one transaction.
   // Throws database_error when the run id is taken (or the master fails).
   void start_run(const run_record& run, const std::vector<std::string>& tenant_ids) {
-    connection_.begin();
-    try {
+    detail::run_in_transaction(connection_, [&] {
       connection_.query("INSERT INTO " + runs() +
                             " (run_id, kind, started_at, host, pid, set_digest, options) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                         {run.id, run.kind, run.started_at.empty() ? detail::iso8601_now() : run.started_at, run.host,
@@ -145,14 +145,7 @@ class RunLedger {
         }
         connection_.query(sql, params);
       }
-      connection_.commit();
-    } catch (...) {
-      try {
-        connection_.rollback();
-      } catch (...) {
-      }
-      throw;
-    }
+    });
   }
 
   // The tenant's result, by the process `worker` (host:pid).
@@ -167,33 +160,36 @@ class RunLedger {
   // than one statement are written in a transaction of their own, so not
   // inside one of the caller's (record_tenant's single result may be).
   void record_tenants(const std::string& run_id, const std::vector<tenant_result>& results, const std::string& worker) {
-    std::map<std::tuple<std::string, std::size_t, std::string, long long>, std::vector<const tenant_result*>> groups;
-    for (const auto& r : results)
-      groups[{std::string(to_string(r.outcome)), r.applied, r.error, static_cast<long long>(r.duration.count())}]
-          .push_back(&r);
+    const auto groups = groups_of(results);
     const std::string finished_at = detail::iso8601_now();
-    // Several statements commit once (up-to-date tenants' durations differ,
-    // so a batch of them is a few statements; each commit is a disk flush).
-    const bool several = groups.size() > 1;
-    if (several) connection_.begin();
-    try {
+    auto write_all = [&] {
       for (const auto& [values, group] : groups) write_group(run_id, values, group, worker, finished_at);
-      if (several) connection_.commit();
-    } catch (...) {
-      if (several) {
-        try {
-          connection_.rollback();
-        } catch (...) {
-        }
-      }
-      throw;
-    }
+    };
+    // Several statements commit once (a batch's durations differ, so it is
+    // a few statements; each commit is a disk flush).
+    if (groups.size() > 1)
+      detail::run_in_transaction(connection_, write_all);
+    else
+      write_all();
   }
 
   // Marks the run finished with `outcome`, unless it already is.
   void finish_run(const std::string& run_id, const std::string& outcome) {
     connection_.query("UPDATE " + runs() + " SET finished_at = $1, outcome = $2 WHERE run_id = $3 AND finished_at IS NULL",
                       {detail::iso8601_now(), outcome, run_id});
+  }
+
+  // The run's last results (record_tenants) and its end (finish_run), in one
+  // transaction: one commit, not two.
+  void finish_run(const std::string& run_id, const std::string& outcome, const std::vector<tenant_result>& last_results,
+                  const std::string& worker) {
+    if (last_results.empty()) return finish_run(run_id, outcome);
+    const auto groups = groups_of(last_results);
+    const std::string finished_at = detail::iso8601_now();
+    detail::run_in_transaction(connection_, [&] {
+      for (const auto& [values, group] : groups) write_group(run_id, values, group, worker, finished_at);
+      finish_run(run_id, outcome);
+    });
   }
 
   // Every run, oldest first, with its tenants counted.
@@ -245,9 +241,20 @@ class RunLedger {
   std::string run_tenants() const { return connection_.quote_identifier(run_tenants_table_name); }
 
  private:
+  using result_values = std::tuple<std::string, std::size_t, std::string, long long>;  // outcome, applied, error, ms
+  using result_groups = std::map<result_values, std::vector<const tenant_result*>>;
+
+  static result_groups groups_of(const std::vector<tenant_result>& results) {
+    result_groups groups;
+    for (const auto& r : results)
+      groups[{std::string(to_string(r.outcome)), r.applied, r.error, static_cast<long long>(r.duration.count())}]
+          .push_back(&r);
+    return groups;
+  }
+
   // One statement: the tenants of `group` done with `values` (outcome, applied, error, duration).
   void write_group(const std::string& run_id,
-                   const std::tuple<std::string, std::size_t, std::string, long long>& values,
+                   const result_values& values,
                    const std::vector<const tenant_result*>& group, const std::string& worker,
                    const std::string& finished_at) {
     std::vector<std::string> params{std::get<0>(values), std::to_string(std::get<1>(values)), std::get<2>(values),

@@ -1,15 +1,11 @@
 // Reading a migration set from a folder: <dir>/<app>/<NNNN>_<slug>.sql.
 #pragma once
 
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
-#include <system_error>
 #include <vector>
 
+#include "../detail/files.hpp"
 #include "../detail/utf8.hpp"
 #include "../errors.hpp"
 #include "make_migration.hpp"
@@ -18,46 +14,34 @@
 
 namespace tenant_migrator {
 
-namespace detail {
-inline bool read_file(const std::filesystem::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return false;
-  out = std::move(ss).str();
-  return true;
-}
-}  // namespace detail
-
 // Loads and validates every migration under `dir`. Throws usage_error when the
 // folder cannot be read, and migration_set_error listing every bad file.
 // Hidden entries (".git") and non-.sql files at the top level (README.md)
 // are ignored; inside an app folder every regular file must be a migration.
-inline migration_set load_migration_directory(const std::filesystem::path& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec))
-    throw usage_error("migrations folder '" + dir.string() + "' does not exist or is not a folder");
+inline migration_set load_migration_directory(const std::string& dir) {
+  if (!detail::is_directory(dir))
+    throw usage_error("migrations folder '" + dir + "' does not exist or is not a folder");
 
   std::vector<migration> migrations;
   std::vector<migration_problem> problems;
   std::map<std::string, std::string> downs;  // "app/name" -> down script
 
-  auto entries = [&](const fs::path& p) {
-    std::vector<fs::directory_entry> v;
-    std::error_code iter_ec;
-    for (fs::directory_iterator it(p, iter_ec), end; !iter_ec && it != end; it.increment(iter_ec)) v.push_back(*it);
-    if (iter_ec) throw usage_error("cannot read migrations folder '" + p.string() + "': " + iter_ec.message());
-    std::sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.path().filename() < b.path().filename(); });
+  auto entries = [&](const std::string& folder) {
+    std::vector<detail::dir_entry> v;
+    std::string why;
+    if (!detail::list_directory(folder, v, why))
+      throw usage_error("cannot read migrations folder '" + folder + "': " + why);
     return v;
+  };
+  auto is_sql_file = [](const std::string& name) {  // "x.sql", not ".sql" (hidden)
+    return name.size() > 4 && name.compare(name.size() - 4, 4, ".sql") == 0;
   };
 
   for (const auto& app_entry : entries(dir)) {
-    std::string app = app_entry.path().filename().string();
+    const std::string& app = app_entry.name;
     if (app.empty() || app.front() == '.') continue;
-    if (!app_entry.is_directory(ec)) {
-      if (app_entry.path().extension() == ".sql")
+    if (app_entry.kind != detail::file_kind::directory) {
+      if (is_sql_file(app))
         problems.push_back({app, "migration files belong in an app folder: <app>/NNNN_slug.sql"});
       continue;
     }
@@ -65,11 +49,12 @@ inline migration_set load_migration_directory(const std::filesystem::path& dir) 
       problems.push_back({app + "/", why});
       continue;
     }
-    for (const auto& file : entries(app_entry.path())) {
-      std::string filename = file.path().filename().string();
+    const std::string app_folder = detail::join_path(dir, app);
+    for (const auto& file : entries(app_folder)) {
+      const std::string& filename = file.name;
       std::string shown = app + "/" + filename;
       if (filename.empty() || filename.front() == '.') continue;
-      if (!file.is_regular_file(ec)) {
+      if (file.kind != detail::file_kind::regular) {
         problems.push_back({shown, "not a regular file"});
         continue;
       }
@@ -79,7 +64,7 @@ inline migration_set load_migration_directory(const std::filesystem::path& dir) 
         continue;
       }
       std::string content;
-      if (!detail::read_file(file.path(), content)) {
+      if (!detail::read_file(detail::join_path(app_folder, filename), content)) {
         problems.push_back({shown, "cannot read the file"});
         continue;
       }

@@ -9,7 +9,6 @@
 //                                                                 .dialect = "sqlite3"});
 #pragma once
 
-#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -88,7 +87,7 @@ inline std::optional<migration_layout> layout_of_file(std::string_view name) {
 // Which layout `dir` is in, and why. Throws usage_error when the folder
 // cannot be read, and migration_set_error when it mixes layouts (naming a
 // file of each). A folder with nothing another tool would read is ours.
-inline detected_layout detect_migration_layout(const std::filesystem::path& dir) {
+inline detected_layout detect_migration_layout(const std::string& dir) {
   auto listing = layouts::list_folder(dir);
   std::map<migration_layout, std::vector<std::string>> files;  // layout -> its files, by name
   for (const auto& file : listing.files)
@@ -125,7 +124,7 @@ inline detected_layout detect_migration_layout(const std::filesystem::path& dir)
 // Reads and validates the migrations of `dir` in `options.layout` (detected
 // when `detect`). Throws usage_error for the folder or the app name, and
 // migration_set_error naming every bad file (also a folder that mixes layouts).
-inline migration_set load_migrations(const std::filesystem::path& dir, const layout_options& options = {}) {
+inline migration_set load_migrations(const std::string& dir, const layout_options& options = {}) {
   // Detection also refuses a mix when the layout is given.
   auto layout = detect_migration_layout(dir).layout;
   if (options.layout != migration_layout::detect) layout = options.layout;
@@ -137,11 +136,8 @@ inline migration_set load_migrations(const std::filesystem::path& dir, const lay
   }
   std::string app = options.app;
   if (app.empty()) {
-    std::error_code ec;
-    auto full = std::filesystem::weakly_canonical(dir, ec);
-    if (ec) full = dir;
-    if (!full.has_filename()) full = full.parent_path();  // "db/migrations/"
-    app = full.filename().string();
+    // "." and "db/migrations/" are named as the folder they are.
+    app = detail::last_component(detail::canonical_or_same(dir));
     if (!grammar::valid_app_label(app))
       throw usage_error("the folder's name '" + app + "' is not an app name (" + std::string(grammar::app_label_rule) +
                         "): give one");
@@ -155,7 +151,7 @@ inline migration_set load_migrations(const std::filesystem::path& dir, const lay
     case migration_layout::pop: return layouts::load_pop(dir, app, options.dialect);
     default: break;
   }
-  throw usage_error("no layout to read '" + dir.string() + "' with");
+  throw usage_error("no layout to read '" + dir + "' with");
 }
 
 }  // namespace tenant_migrator

@@ -12,12 +12,13 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 #include "../concepts/capabilities.hpp"
 #include "../detail/clock.hpp"
 #include "../detail/sha256.hpp"
 #include "../errors.hpp"
+#include "../detail/transaction.hpp"
 #include "../history_store.hpp"
 #include "../interrupt.hpp"
 #include "../migrations/placeholders.hpp"
@@ -53,23 +54,6 @@ inline std::chrono::milliseconds elapsed_since(std::chrono::steady_clock::time_p
 
 inline int stop_requested(const migrator_options& options) noexcept {
   return options.stop_signal ? options.stop_signal->load() : 0;
-}
-
-// f() between connection.begin() and commit(); rolled back when it throws.
-template <class Connection, class F>
-void run_in_transaction(Connection& connection, F&& f) {
-  connection.begin();
-  try {
-    f();
-    connection.commit();
-  } catch (...) {
-    try {
-      connection.rollback();
-    } catch (...) {
-      // The connection is gone; the server rolls back on its own.
-    }
-    throw;
-  }
 }
 
 template <class Adapter, class Reporter>

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 #include "../concepts/capabilities.hpp"
 #include "../concepts/isolation_strategy.hpp"
@@ -224,19 +224,19 @@ class tenant_runner {
   void repair_locked(const tenant& t, const migration_set& set, std::vector<migration_key>& repaired) {
     open(t, [&](auto& connection, const tenant_scope& scope) {
       with_tenant_lock<adapter_type>(connection, scope.lock_key, options_.lock_wait, [&](bool) {
-        connection.begin();
-        try {
-          for (const auto& a : read_history_if_any<adapter_type>(connection, scope.history_table)) {
-            const migration* m = set.find(a.key);
-            if (!m || m->checksum == a.checksum) continue;
-            update_checksum(connection, scope.history_table, a.key, m->checksum);
-            repaired.push_back(a.key);
-          }
-          connection.commit();
-        } catch (...) {
-          connection.rollback();
-          throw;
+        // Read before the transaction: on PostgreSQL the probe for a missing
+        // history table is a failed statement, which would abort it. The
+        // lock keeps other runs from changing the history meanwhile.
+        std::vector<std::pair<migration_key, std::string>> changed;  // key, the file's checksum
+        for (const auto& a : read_history_if_any<adapter_type>(connection, scope.history_table)) {
+          const migration* m = set.find(a.key);
+          if (m && m->checksum != a.checksum) changed.emplace_back(a.key, m->checksum);
         }
+        if (changed.empty()) return;
+        run_in_transaction(connection, [&] {
+          for (const auto& [key, checksum] : changed) update_checksum(connection, scope.history_table, key, checksum);
+        });
+        for (const auto& [key, checksum] : changed) repaired.push_back(key);
       });
     });
   }

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 #include "../concepts/reporter.hpp"
 #include "../detail/clock.hpp"

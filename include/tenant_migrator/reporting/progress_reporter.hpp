@@ -24,7 +24,7 @@
 
 #include <unistd.h>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 #include "../concepts/reporter.hpp"
 #include "events.hpp"

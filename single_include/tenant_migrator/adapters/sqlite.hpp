@@ -8,7 +8,7 @@
 // master file's folder. connect() never creates a file: a missing tenant
 // database is an error; create_database() provisions one.
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 #include <sqlite3.h>
 
 #include <chrono>

@@ -113,7 +113,7 @@ inline dbmate_sections parse_dbmate_file(std::string_view content) {
 }
 
 // Throws migration_set_error naming every bad file.
-inline migration_set load_dbmate(const std::filesystem::path& dir, const std::string& app) {
+inline migration_set load_dbmate(const std::string& dir, const std::string& app) {
   auto listing = list_folder(dir);
   std::vector<migration_problem> problems;
   refuse_sub_folders(listing, app, "dbmate", problems);

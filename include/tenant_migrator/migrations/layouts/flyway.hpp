@@ -61,7 +61,7 @@ inline std::optional<flyway_filename> parse_flyway_filename(std::string_view fil
 }
 
 // Throws migration_set_error naming every bad file.
-inline migration_set load_flyway(const std::filesystem::path& dir, const std::string& app) {
+inline migration_set load_flyway(const std::string& dir, const std::string& app) {
   auto listing = list_folder(dir);
   std::vector<migration_problem> problems;
   refuse_sub_folders(listing, app, "flyway", problems);

@@ -3,15 +3,13 @@
 // migration they make. The naming rules themselves are in grammar.hpp.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <vector>
 
+#include "../../detail/files.hpp"
 #include "../../detail/utf8.hpp"
 #include "../../errors.hpp"
 #include "../../model/migration.hpp"
@@ -23,7 +21,7 @@ namespace tenant_migrator::layouts {
 
 struct folder_file {
   std::string name;  // "20240115093000_create_users.up.sql"
-  std::filesystem::path path;
+  std::string path;  // the folder's path joined with the name
 };
 
 // The folder's entries, by name; hidden ones (".git") skipped.
@@ -32,24 +30,21 @@ struct folder_listing {
   std::vector<std::string> sub_folders;  // names
 };
 
-inline folder_listing list_folder(const std::filesystem::path& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec))
-    throw usage_error("migrations folder '" + dir.string() + "' does not exist or is not a folder");
+inline folder_listing list_folder(const std::string& dir) {
+  if (!detail::is_directory(dir))
+    throw usage_error("migrations folder '" + dir + "' does not exist or is not a folder");
+  std::vector<detail::dir_entry> entries;  // sorted by name
+  std::string why;
+  if (!detail::list_directory(dir, entries, why))
+    throw usage_error("cannot read migrations folder '" + dir + "': " + why);
   folder_listing out;
-  std::error_code iter_ec;
-  for (fs::directory_iterator it(dir, iter_ec), end; !iter_ec && it != end; it.increment(iter_ec)) {
-    std::string name = it->path().filename().string();
-    if (name.empty() || name.front() == '.') continue;
-    if (it->is_directory(ec))
-      out.sub_folders.push_back(name);
+  for (auto& entry : entries) {
+    if (entry.name.empty() || entry.name.front() == '.') continue;
+    if (entry.kind == detail::file_kind::directory)
+      out.sub_folders.push_back(std::move(entry.name));
     else
-      out.files.push_back({name, it->path()});
+      out.files.push_back({entry.name, detail::join_path(dir, entry.name)});
   }
-  if (iter_ec) throw usage_error("cannot read migrations folder '" + dir.string() + "': " + iter_ec.message());
-  std::sort(out.files.begin(), out.files.end(), [](auto& a, auto& b) { return a.name < b.name; });
-  std::sort(out.sub_folders.begin(), out.sub_folders.end());
   return out;
 }
 
@@ -68,8 +63,7 @@ inline bool ends_with(std::string_view s, std::string_view suffix) {
 // The file's content, or nothing with a problem naming it (`shown`: "app/file").
 inline std::optional<std::string> read_migration_file(const folder_file& file, const std::string& shown,
                                                       std::vector<migration_problem>& problems) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(file.path, ec)) {
+  if (detail::kind_of(file.path) != detail::file_kind::regular) {
     problems.push_back({shown, "not a regular file"});
     return std::nullopt;
   }

@@ -43,7 +43,7 @@ inline std::optional<versioned_filename> parse_golang_migrate_filename(std::stri
 
 // The folder's migrations, each up file with the down file of its version.
 // Throws migration_set_error naming every bad file.
-inline migration_set load_golang_migrate(const std::filesystem::path& dir, const std::string& app) {
+inline migration_set load_golang_migrate(const std::string& dir, const std::string& app) {
   auto listing = list_folder(dir);
   std::vector<migration_problem> problems;
   refuse_sub_folders(listing, app, "golang-migrate", problems);

@@ -75,7 +75,7 @@ inline std::optional<versioned_filename> parse_pop_filename(std::string_view fil
 }
 
 // Throws migration_set_error naming every bad file.
-inline migration_set load_pop(const std::filesystem::path& dir, const std::string& app, const std::string& dialect) {
+inline migration_set load_pop(const std::string& dir, const std::string& app, const std::string& dialect) {
   auto listing = list_folder(dir);
   std::vector<migration_problem> problems;
   refuse_sub_folders(listing, app, "pop", problems);

@@ -3,12 +3,11 @@
 // layout load_migrations (layouts.hpp) knows has its header in this folder.
 #pragma once
 
-#include <filesystem>
 
 #include "../directory_source.hpp"
 
 namespace tenant_migrator::layouts {
 
-inline migration_set load_tenant_migrator(const std::filesystem::path& dir) { return load_migration_directory(dir); }
+inline migration_set load_tenant_migrator(const std::string& dir) { return load_migration_directory(dir); }
 
 }  // namespace tenant_migrator::layouts
