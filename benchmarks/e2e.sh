@@ -172,14 +172,37 @@ pg_schema_noop() {  # N up-to-date schema tenants
   record pg-schema noop off "$n" : "$f" floor "showmigrations" "showmigrations $common"
 }
 
+# The floor plus the statements manage adds per tenant (seen in the server's
+# log with log_statement = all): session reset, schema check, advisory lock,
+# the history table (created with the first migration) and a history row per
+# migration, in the migration's transaction.
+with_history() {  # with_history SCHEMA
+  local s=$1 first=1 m
+  echo "DISCARD ALL; SET client_min_messages = warning; SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = '$s';"
+  echo "SET search_path TO $s; SELECT pg_catalog.pg_try_advisory_lock(hashtext('$s'));"
+  for m in $order; do
+    echo "BEGIN;"
+    [ $first = 1 ] && echo "CREATE TABLE IF NOT EXISTS $s.tenant_migrator_history (app VARCHAR(255) NOT NULL, name VARCHAR(255) NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL, duration_ms INTEGER NOT NULL, PRIMARY KEY (app, name));"
+    first=0
+    cat "$mig/$m.sql"
+    echo "INSERT INTO $s.tenant_migrator_history VALUES ('${m%/*}', '${m#*/}', '$(sha256sum <"$mig/$m.sql" | cut -c1-64)', '2026-12-01T00:00:00.000Z', 1);"
+    echo "COMMIT;"
+  done
+  echo "SELECT pg_catalog.pg_advisory_unlock(hashtext('$s'));"
+}
+
 pg_schema_apply() {  # five migrations applied to N empty schema tenants
   local n=$1 fsync=$2
   names t "$n" | while read -r s; do echo "SET search_path TO $s;"; cat "$five_sql"; done >"$work/apply.sql"
+  names t "$n" | while read -r s; do with_history "$s"; done >"$work/apply_history.sql"
   setup() { fresh_bench; register t schema "$n"; create_schemas t "$n"; }
   floor() { psql_q "$server/bench" -f "$work/apply.sql"; }
+  floor_history() { psql_q "$server/bench" -f "$work/apply_history.sql"; }
   local f="psql, one session" common="migratealltenants --master $server/bench --migrations $mig"
   record pg-schema apply "$fsync" "$n" setup "$f" floor "migratealltenants --connection reuse" \
     "$common --connection reuse" expect_total
+  record pg-schema apply "$fsync" "$n" setup "psql, one session, with manage's history statements" floor_history \
+    "migratealltenants --connection reuse" "$common --connection reuse" expect_total
   record pg-schema apply "$fsync" "$n" setup "$f" floor "migratealltenants --connection fresh" \
     "$common --connection fresh" expect_total
 }

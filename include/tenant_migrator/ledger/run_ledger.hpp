@@ -35,8 +35,8 @@
 
 #include "../concepts/database_adapter.hpp"
 #include "../detail/clock.hpp"
-#include "../detail/transaction.hpp"
 #include "../detail/sha256.hpp"
+#include "../detail/transaction.hpp"
 #include "../errors.hpp"
 #include "../migrations/migration_set.hpp"
 #include "../model/results.hpp"
