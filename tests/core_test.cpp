@@ -148,6 +148,12 @@ TEST_CASE("every problem of a migration set is reported with its file") {
     std::filesystem::create_directory(d / "users/0002_dir.sql");  // not a regular file
     CHECK(any_contains(problems_of(d.path()), "users/0002_dir.sql: not a regular file"));
   }
+  SUBCASE("a link to nothing is a bad file, not an unreadable folder") {
+    temp_dir d;
+    write_file(d / "users/0001_initial.sql", "SELECT 1;");
+    std::filesystem::create_symlink(d / "nowhere.sql", d / "users/0002_gone.sql");
+    CHECK(problems_of(d.path()) == std::vector<std::string>{"users/0002_gone.sql: not a regular file"});
+  }
 }
 
 TEST_CASE("history checks: unknown, changed, out of order") {

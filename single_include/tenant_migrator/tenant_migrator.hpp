@@ -1274,13 +1274,18 @@ inline bool list_directory(const std::string& dir, std::vector<dir_entry>& out, 
     return false;
   }
   out.clear();
-  errno = 0;
-  while (const dirent* e = ::readdir(d)) {
+  int read_error = 0;
+  for (;;) {
+    errno = 0;  // readdir's end and its failure differ only in errno (which kind_of's stat may set)
+    const dirent* e = ::readdir(d);
+    if (e == nullptr) {
+      read_error = errno;
+      break;
+    }
     std::string_view name = e->d_name;
     if (name == "." || name == "..") continue;
     out.push_back({std::string(name), kind_of(join_path(dir, name))});
   }
-  const int read_error = errno;
   ::closedir(d);
   if (read_error != 0) {
     error = std::generic_category().message(read_error);
