@@ -5412,19 +5412,31 @@ class tenant_runner {
 
   void repair_locked(const tenant& t, const migration_set& set, std::vector<migration_key>& repaired) {
     open(t, [&](auto& connection, const tenant_scope& scope) {
-      with_tenant_lock<adapter_type>(connection, scope.lock_key, options_.lock_wait, [&](bool) {
-        // Read before the transaction: on PostgreSQL the probe for a missing
-        // history table is a failed statement, which would abort it. The
-        // lock keeps other runs from changing the history meanwhile.
+      with_tenant_lock<adapter_type>(connection, scope.lock_key, options_.lock_wait, [&](bool locked) {
         std::vector<std::pair<migration_key, std::string>> changed;  // key, the file's checksum
-        for (const auto& a : read_history_if_any<adapter_type>(connection, scope.history_table)) {
-          const migration* m = set.find(a.key);
-          if (m && m->checksum != a.checksum) changed.emplace_back(a.key, m->checksum);
-        }
-        if (changed.empty()) return;
-        run_in_transaction(connection, [&] {
+        auto find_changed = [&] {
+          for (const auto& a : read_history_if_any<adapter_type>(connection, scope.history_table)) {
+            const migration* m = set.find(a.key);
+            if (m && m->checksum != a.checksum) changed.emplace_back(a.key, m->checksum);
+          }
+        };
+        auto accept = [&] {
           for (const auto& [key, checksum] : changed) update_checksum(connection, scope.history_table, key, checksum);
-        });
+        };
+        if (locked) {
+          // The lock keeps other runs out, so the history is read before the
+          // transaction: on PostgreSQL the probe for a missing history table
+          // is a failed statement, which would abort it.
+          find_changed();
+          if (changed.empty()) return;
+          run_in_transaction(connection, accept);
+        } else {
+          // No lock (SQLite): the transaction is what keeps other runs out.
+          run_in_transaction(connection, [&] {
+            find_changed();
+            accept();
+          });
+        }
         for (const auto& [key, checksum] : changed) repaired.push_back(key);
       });
     });
