@@ -286,6 +286,17 @@ TEST_CASE_TEMPLATE_DEFINE("adapter conformance", Fixture, adapter_conformance) {
       CHECK_FALSE(found[2]);
       REQUIRE(found[3]);
       CHECK(found[3]->size() == 2);
+      // Inside a transaction a missing table must not abort the caller's work.
+      c.begin();
+      c.query("INSERT INTO conformance_bulk VALUES ('in', 'transaction')", {});
+      auto in_transaction =
+          c.read_tables({c.quote_identifier("conformance_nothing"), c.quote_identifier("conformance_bulk")}, "a, b");
+      REQUIRE(in_transaction.size() == 2);
+      CHECK_FALSE(in_transaction[0]);
+      REQUIRE(in_transaction[1]);
+      CHECK(in_transaction[1]->size() == 3);
+      c.commit();
+      CHECK(c.query("SELECT COUNT(*) FROM conformance_bulk", {}).at(0).at(0) == "3");
       CHECK(c.read_tables({}, "a").empty());
       CHECK_THROWS_AS(c.read_tables({c.quote_identifier("conformance_bulk")}, "no_such_column"), tmig::database_error);
     }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstddef>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -18,6 +19,7 @@
 
 #include "../../concepts/database_adapter.hpp"
 #include "../../detail/sql_identifier.hpp"
+#include "../../detail/text_array.hpp"
 #include "../../errors.hpp"
 #include "../../interrupt.hpp"
 #include "../../model/script_statement.hpp"
@@ -184,63 +186,42 @@ class PostgresqlConnection {
     return out;
   }
 
-  // Whole tables (capability::bulk_table_reads): which of `tables` are
-  // plain tables, in one statement that only looks them up in the catalog,
-  // then one `COPY t (columns) TO STDOUT` each, all in one round trip. COPY
-  // reads a table without planning a query on it, which is most of what
-  // reading a small table costs a session that has not opened it yet. The
-  // statements run in one transaction: each table stays locked until all are
-  // read (keep the list to a few hundred). Throws database_error on failure.
+  // Whole tables (capability::bulk_table_reads): one `COPY t (columns) TO
+  // STDOUT` each, all in one round trip. COPY reads a table without planning
+  // a query on it, which is most of what reading a small table costs a
+  // session that has not opened it yet. The statements run in one
+  // transaction: each table stays locked until all are read (keep the list
+  // to a few hundred). Throws database_error on failure.
+  //
+  // Outside a transaction the COPYs are sent straight away: on a run where
+  // the tables exist (every up-to-date tenant) a catalog lookup first would
+  // cost a third as much again. When one fails (a table that is missing, or
+  // not a plain table), the server skips the rest; those are then looked up
+  // in the catalog and the plain tables among them read. Inside a
+  // transaction, where a failure would abort the caller's work, the lookup
+  // always comes first.
   std::vector<std::optional<rows>> read_tables(const std::vector<std::string>& tables, std::string_view columns) {
     send_pending_begin();
     std::vector<std::optional<rows>> out(tables.size());
     if (tables.empty()) return out;
-    std::string names = "{";
-    for (const auto& t : tables) {
-      if (names.size() > 1) names += ',';
-      names += '"';
-      for (char c : t) {
-        if (c == '"' || c == '\\') names += '\\';
-        names += c;
-      }
-      names += '"';
+    std::size_t from = 0;
+    if (PQtransactionStatus(conn_.get()) == PQTRANS_IDLE) {
+      std::vector<std::size_t> all(tables.size());
+      for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+      auto [read, failure] = copy_tables(tables, all, columns, out);
+      if (!failure) return out;
+      from = read;  // tables[read] failed; the server skipped the rest
     }
-    names += '}';
+    const std::string names = detail::text_array_literal(tables.begin() + static_cast<std::ptrdiff_t>(from), tables.end());
     auto kinds = query(
         "SELECT c.relkind = 'r' FROM pg_catalog.unnest($1::text[]) WITH ORDINALITY AS u(name, i)"
         " LEFT JOIN pg_catalog.pg_class c ON c.oid = pg_catalog.to_regclass(u.name) ORDER BY u.i",
         {names});
-    std::string copies;
-    std::vector<std::size_t> copied;
-    for (std::size_t i = 0; i < tables.size() && i < kinds.size(); ++i) {
-      if (kinds[i].at(0).value_or("f") != "t") continue;
-      copies += "COPY " + tables[i] + " (" + std::string(columns) + ") TO STDOUT;";
-      copied.push_back(i);
-    }
-    if (copied.empty()) return out;
-    std::string text = c_string(copies, "query");
-    if (!PQsendQuery(conn_.get(), text.c_str())) throw database_error(connection_message());
-    std::size_t next = 0;
-    detail::pg::result_ptr failure = detail::pg::own(nullptr);
-    while (PGresult* raw = PQgetResult(conn_.get())) {
-      auto result = detail::pg::own(raw);
-      const auto status = PQresultStatus(raw);
-      if (status == PGRES_COPY_OUT) {
-        rows table_rows;
-        char* buffer = nullptr;
-        int length = 0;
-        while ((length = PQgetCopyData(conn_.get(), &buffer, 0)) > 0) {
-          table_rows.push_back(detail::pg::copy_row({buffer, static_cast<std::size_t>(length)}));
-          PQfreemem(buffer);
-        }
-        if (next < copied.size()) out[copied[next++]] = std::move(table_rows);
-      } else if (status != PGRES_COMMAND_OK && !failure) {
-        failure = std::move(result);
-      }
-    }
+    std::vector<std::size_t> plain;
+    for (std::size_t i = from; i < tables.size() && i - from < kinds.size(); ++i)
+      if (kinds[i - from].at(0).value_or("f") == "t") plain.push_back(i);
+    auto [read, failure] = copy_tables(tables, plain, columns, out);
     if (failure) throw error_from(failure.get(), {}, 0);
-    if (PQstatus(conn_.get()) != CONNECTION_OK) throw database_error(connection_message());
-    if (next != copied.size()) throw database_error("COPY returned fewer tables than it was asked for");
     return out;
   }
 
@@ -383,6 +364,45 @@ class PostgresqlConnection {
   }
 
   static constexpr std::string_view begin_prefix = "BEGIN;";
+  // read_tables' COPYs of tables[which[...]], in one round trip, into
+  // out[which[...]]. Returns how many were read whole, and the first failure
+  // (null if none): the server skips every statement after it.
+  std::pair<std::size_t, detail::pg::result_ptr> copy_tables(const std::vector<std::string>& tables,
+                                                             const std::vector<std::size_t>& which,
+                                                             std::string_view columns,
+                                                             std::vector<std::optional<rows>>& out) {
+    if (which.empty()) return {0, detail::pg::own(nullptr)};
+    std::string copies;
+    for (std::size_t i : which) copies += "COPY " + tables[i] + " (" + std::string(columns) + ") TO STDOUT;";
+    std::string text = c_string(copies, "query");
+    if (!PQsendQuery(conn_.get(), text.c_str())) throw database_error(connection_message());
+    std::size_t started = 0, read = 0;
+    detail::pg::result_ptr failure = detail::pg::own(nullptr);
+    while (PGresult* raw = PQgetResult(conn_.get())) {
+      auto result = detail::pg::own(raw);
+      const auto status = PQresultStatus(raw);
+      if (status == PGRES_COPY_OUT) {
+        rows table_rows;
+        char* buffer = nullptr;
+        int length = 0;
+        while ((length = PQgetCopyData(conn_.get(), &buffer, 0)) > 0) {
+          table_rows.push_back(detail::pg::copy_row({buffer, static_cast<std::size_t>(length)}));
+          PQfreemem(buffer);
+        }
+        if (started < which.size()) out[which[started]] = std::move(table_rows);
+        ++started;
+      } else if (status == PGRES_COMMAND_OK) {
+        read = started;  // the COPY just read ended well
+      } else if (!failure) {
+        if (started > read && read < which.size()) out[which[read]].reset();  // it failed midway
+        failure = std::move(result);
+      }
+    }
+    if (PQstatus(conn_.get()) != CONNECTION_OK) throw database_error(connection_message());
+    if (!failure && read != which.size()) throw database_error("COPY returned fewer tables than it was asked for");
+    return {read, std::move(failure)};
+  }
+
   void send_pending_begin() {
     if (begin_pending_) execute_script({});
   }
