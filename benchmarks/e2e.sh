@@ -7,11 +7,12 @@
 #   bash benchmarks/e2e.sh [--sizes "100 1000 10000"] [--apply-sizes "100 1000"]
 #                          [--database-sizes "100 1000"] [--backends "pg-schema pg-database sqlite"]
 #                          [--fsync "off on"] [--repeat 3] [--long-tenants 10] [--long-migrations 500]
-#                          [--out DIR] [--manage PATH]
+#                          [--out DIR] [--manage PATH] [--shared-buffers SIZE]
 #
 # --sizes: tenant counts of the no-op scenarios (every tenant up to date);
 # --apply-sizes: of the scenarios that apply five migrations to empty tenants;
-# --database-sizes caps both for PostgreSQL database tenants (a database each).
+# --database-sizes caps both for PostgreSQL database tenants (a database each);
+# --shared-buffers: the clusters' shared_buffers (e.g. 1GB; default the server's, 128MB).
 # Writes DIR/results.tsv (one row per figure, for benchmarks/plot.sh) and
 # DIR/results.md (a Markdown table); prints the table. Ratios = manage / floor,
 # medians of --repeat runs. No timing is asserted: tests/CMakeLists.txt runs it
@@ -20,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes="100 1000 10000" apply_sizes="100 1000" database_sizes="100 1000"
 backends="pg-schema pg-database sqlite" fsyncs="off on" repeat=3
-long_tenants=10 long_migrations=500 out=build/benchmarks manage=$PWD/build/examples/manage
+long_tenants=10 long_migrations=500 out=build/benchmarks manage=$PWD/build/examples/manage shared_buffers=
 while [ $# -gt 0 ]; do
   case $1 in
     --sizes) sizes=$2; shift 2 ;;
@@ -33,6 +34,7 @@ while [ $# -gt 0 ]; do
     --long-migrations) long_migrations=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --manage) manage=$2; shift 2 ;;
+    --shared-buffers) shared_buffers=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -121,7 +123,7 @@ le() { [ "$1" -le "$2" ]; }
 pg_start() {  # pg_start FSYNC: a fresh cluster; sets $server (URL without the database)
   local dir; dir=$(mktemp -d /tmp/tm-bench-pg.XXXXXX)
   clusters+=("$dir")
-  server=$(PG_CLUSTER_FSYNC=$1 bash scripts/pg-cluster.sh start "$dir")
+  server=$(PG_CLUSTER_FSYNC=$1 PG_CLUSTER_SHARED_BUFFERS=$shared_buffers bash scripts/pg-cluster.sh start "$dir")
   server=${server%/*}
 }
 psql_q() { psql -q -v ON_ERROR_STOP=1 -X "$@"; }

@@ -12,6 +12,8 @@
 # Trust authentication, no fsync: for tests only. The server log is DIR/server.log.
 # PG_CLUSTER_FSYNC=on starts it durable instead (fsync, synchronous commit and
 # full page writes on), as a production server runs: the benchmarks time both.
+# PG_CLUSTER_SHARED_BUFFERS=SIZE (e.g. 1GB) sets shared_buffers (default: the
+# server's, 128MB).
 #
 # Ports: from 25432 up, below the kernel's ephemeral range (net.ipv4.ip_local_port_range,
 # 32768-60999 by default), where any outgoing connection may take a port between our
@@ -83,6 +85,12 @@ start() {
     on) durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on" ;;
     *) echo "$0: PG_CLUSTER_FSYNC must be on or off, not '$PG_CLUSTER_FSYNC'" >&2; exit 2 ;;
   esac
+  local buffers=""
+  if [ -n "${PG_CLUSTER_SHARED_BUFFERS:-}" ]; then
+    [[ $PG_CLUSTER_SHARED_BUFFERS =~ ^[0-9]+(kB|MB|GB)$ ]] ||
+      { echo "$0: PG_CLUSTER_SHARED_BUFFERS must be a size such as 1GB, not '$PG_CLUSTER_SHARED_BUFFERS'" >&2; exit 2; }
+    buffers="-c shared_buffers=$PG_CLUSTER_SHARED_BUFFERS"
+  fi
   local port ephemeral_low=32768 ephemeral_high=60999
   if [ -r /proc/sys/net/ipv4/ip_local_port_range ]; then
     read -r ephemeral_low ephemeral_high </proc/sys/net/ipv4/ip_local_port_range
@@ -92,7 +100,7 @@ start() {
     port_in_use "$port" && continue
     if as_owner "$bindir/pg_ctl" -w -t 60 -D "$dir" -l "$dir/server.log" start -o \
       "-c listen_addresses=127.0.0.1 -p $port -k '$dir' $durability \
--c max_connections=200 -c max_locks_per_transaction=256" >/dev/null 2>&1; then
+-c max_connections=200 -c max_locks_per_transaction=256 $buffers" >/dev/null 2>&1; then
       echo "postgresql://postgres@127.0.0.1:$port/postgres"
       return 0
     fi
