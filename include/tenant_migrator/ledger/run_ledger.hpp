@@ -180,10 +180,7 @@ class RunLedger {
   // inside one of the caller's (record_tenant's single result may be).
   void record_tenants(const std::string& run_id, const std::vector<tenant_result>& results, const std::string& worker) {
     const auto groups = groups_of(results);
-    const std::string finished_at = detail::iso8601_now();
-    auto write_all = [&] {
-      for (const auto& [values, group] : groups) write_group(run_id, values, group, worker, finished_at);
-    };
+    auto write_all = [&] { write_groups(run_id, groups, worker); };
     // Several statements commit once (a batch's durations differ, so it is
     // a few statements; each commit is a disk flush).
     if (groups.size() > 1)
@@ -204,9 +201,8 @@ class RunLedger {
                   const std::string& worker) {
     if (last_results.empty()) return finish_run(run_id, outcome);
     const auto groups = groups_of(last_results);
-    const std::string finished_at = detail::iso8601_now();
     detail::run_in_transaction(connection_, [&] {
-      for (const auto& [values, group] : groups) write_group(run_id, values, group, worker, finished_at);
+      write_groups(run_id, groups, worker);
       finish_run(run_id, outcome);
     });
   }
@@ -269,6 +265,12 @@ class RunLedger {
       groups[{std::string(to_string(r.outcome)), r.applied, r.error, static_cast<long long>(r.duration.count())}]
           .push_back(&r);
     return groups;
+  }
+
+  // A statement per group, every row with the same finished_at.
+  void write_groups(const std::string& run_id, const result_groups& groups, const std::string& worker) {
+    const std::string finished_at = detail::iso8601_now();
+    for (const auto& [values, group] : groups) write_group(run_id, values, group, worker, finished_at);
   }
 
   // One statement: the tenants of `group` done with `values` (outcome, applied, error, duration).
