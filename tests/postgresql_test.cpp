@@ -7,11 +7,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <functional>
 #include <memory>
 #include <map>
+#include <mutex>
 #include <random>
 #include <set>
 #include <sstream>
@@ -904,6 +906,81 @@ TEST_CASE("fast path: plans and states of many schema tenants are read with one 
   auto states = migrator.inspect_tenants(tenants, set);
   CHECK(*calls == 2);
   for (const auto& s : states) CHECK(s.pending() == 1);
+}
+
+namespace {
+// PostgreSQL in batches of five schemas: a dozen tenants make three batches.
+struct FiveSchemaBatches : PostgresqlAdapter {
+  using PostgresqlAdapter::PostgresqlAdapter;
+  explicit FiveSchemaBatches(const PostgresqlAdapter& a) : PostgresqlAdapter(a) {}
+  static constexpr std::size_t history_batch_size = 5;
+};
+
+// Lends connections as FreshConnectionPerTenant does, and counts them. The
+// first two it lends wait (up to `meet`) until both are in use at once: the
+// fast path's readers must read side by side.
+struct MeetingPolicy {
+  using adapter_type = FiveSchemaBatches;
+  struct counts {
+    std::mutex mutex;
+    std::condition_variable changed;
+    int lent = 0, open = 0, most = 0;
+  };
+  FreshConnectionPerTenant<FiveSchemaBatches> inner;
+  std::chrono::milliseconds meet{30s};
+  std::shared_ptr<counts> seen = std::make_shared<counts>();
+
+  adapter_type& adapter() { return inner.adapter(); }
+  MeetingPolicy for_worker() const { return {inner.for_worker(), meet, seen}; }
+  template <class F>
+  decltype(auto) with_connection(const std::string& target, F&& f) {
+    {
+      std::unique_lock lock(seen->mutex);
+      const int n = ++seen->lent;
+      seen->most = std::max(seen->most, ++seen->open);
+      seen->changed.notify_all();
+      if (n <= 2) seen->changed.wait_for(lock, meet, [&] { return seen->open >= 2; });
+    }
+    struct leave {
+      counts& c;
+      ~leave() {
+        std::lock_guard lock(c.mutex);
+        --c.open;
+      }
+    } left{*seen};
+    return inner.with_connection(target, std::forward<F>(f));
+  }
+};
+}  // namespace
+
+TEST_CASE("fast path: two connections read a server's history batches side by side") {
+  installation inst;
+  const int n = 12;
+  for (int i = 0; i < n; ++i) inst.add_schema(fmt::format("p{:03}", i));
+  std::ostringstream out;
+  REQUIRE(inst.run<PerTenantIsolation>(out).all_succeeded());
+  auto set = inst.migrations();
+  SqlCatalog catalog(inst.open_master());
+  const auto tenants = select_tenants(catalog);
+  REQUIRE(tenants.size() == n);
+  auto run_with = [&](std::size_t readers, std::chrono::milliseconds meet) {
+    migrator_options options{inst.master.location};
+    options.history_readers = readers;
+    MeetingPolicy policy{FreshConnectionPerTenant<FiveSchemaBatches>(FiveSchemaBatches(inst.adapter)), meet};
+    auto seen = policy.seen;
+    TenantMigrator<PerTenantIsolation, MeetingPolicy, NullReporter> migrator(std::move(policy), {}, options);
+    auto summary = migrator.run(tenants, set);
+    CHECK(summary.tenants.size() == n);
+    for (const auto& r : summary.tenants) CHECK_MESSAGE(r.outcome == tenant_outcome::up_to_date, r.tenant_id);
+    return std::pair{seen->lent, seen->most};
+  };
+  SUBCASE("two readers (the default): both connections in use at once, none for a tenant") {
+    CHECK(migrator_options{}.history_readers == 2);
+    CHECK(run_with(2, 30s) == std::pair{2, 2});
+  }
+  SUBCASE("one reader: one connection") {
+    CHECK(run_with(1, 1ms) == std::pair{1, 1});
+  }
 }
 
 TEST_CASE("repair of a schema tenant without a history table: nothing to accept, no error, no table") {

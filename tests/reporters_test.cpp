@@ -330,18 +330,56 @@ TEST_CASE("the Reporter requirements name each event") {
   CHECK(Reporter<CombinedReporter<ProgressReporter, LogReporter>>);
 }
 
-TEST_CASE("the run ledger: migrated and up-to-date tenants in batches, failures at once, the last batch with the end") {
-  test_support::temp_dir dir;
-  SqliteAdapter adapter;
-  const std::string master = (dir / "master.db").string();
-  RunLedger<SqliteConnection> ledger(adapter.connect_or_create(master));
-  ledger.ensure_tables();
+namespace {
+// The ledger tests' run: r1, started by h:1.
+run_record run_r1() {
   run_record run;
   run.id = "r1";
   run.kind = "run";
   run.host = "h";
   run.pid = "1";
   run.set_digest = "d";
+  return run;
+}
+}  // namespace
+
+TEST_CASE("the run ledger: 1,201 results of two kinds in one write, 500 tenants an UPDATE") {
+  test_support::temp_dir dir;
+  SqliteAdapter adapter;
+  RunLedger<SqliteConnection> ledger(adapter.connect_or_create((dir / "master.db").string()));
+  ledger.ensure_tables();
+  const run_record run = run_r1();
+  std::vector<std::string> ids;
+  std::vector<tenant_result> results;
+  for (int i = 0; i < 1201; ++i) {
+    ids.push_back(fmt::format("t{:04}", i));
+    results.push_back({ids.back(), i % 3 == 0 ? tenant_outcome::migrated : tenant_outcome::up_to_date,
+                       i % 3 == 0 ? 2u : 0u, "", 1ms});
+  }
+  ids.push_back("left");
+  ledger.start_run(run, ids);
+  ledger.record_tenants("r1", results, "h:1");
+  auto recorded = ledger.find_run("r1");
+  REQUIRE(recorded);
+  CHECK(recorded->tenants == 1202);
+  CHECK(recorded->migrated == 401);
+  CHECK(recorded->up_to_date == 800);
+  CHECK(recorded->not_processed == 1);
+  auto rows = ledger.tenants_of("r1");
+  REQUIRE(rows.size() == 1202);
+  CHECK(rows[999].outcome == "migrated");  // t0999: 999 % 3 == 0
+  CHECK(rows[999].applied == 2);
+  CHECK(rows[1000].outcome == "up_to_date");
+  CHECK_FALSE(rows[1201].done());
+}
+
+TEST_CASE("the run ledger: migrated and up-to-date tenants in batches, failures at once, the last batch with the end") {
+  test_support::temp_dir dir;
+  SqliteAdapter adapter;
+  const std::string master = (dir / "master.db").string();
+  RunLedger<SqliteConnection> ledger(adapter.connect_or_create(master));
+  ledger.ensure_tables();
+  const run_record run = run_r1();
   ledger.start_run(run, {"a", "b", "c", "d", "e"});
   // Batches wait up to an hour here, so that only the events decide (a
   // migration of an hour or more makes the run's migrations slow).

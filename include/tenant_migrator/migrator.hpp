@@ -104,7 +104,7 @@ class TenantMigrator {
     reporter_.on(run_started{tenants.size(), set.size()});
     std::vector<char> up_to_date(tenants.size(), 0);  // by the fast path's batched reads
     detail::read_histories_in_batches<IsolationStrategy>(
-        connections_, tenants, options_.master_location,
+        connections_, tenants, options_.master_location, options_.history_readers,
         [&](std::size_t i, const std::vector<applied_migration>& history) {
           up_to_date[i] = is_up_to_date(set, history, target) ? 1 : 0;
         });
@@ -164,7 +164,7 @@ class TenantMigrator {
     runner tenant_runner(connections_, reporter_, options_);
     std::vector<std::optional<tenant_plan>> batched(tenants.size());
     detail::read_histories_in_batches<IsolationStrategy>(
-        connections_, tenants, options_.master_location,
+        connections_, tenants, options_.master_location, options_.history_readers,
         [&](std::size_t i, const std::vector<applied_migration>& history) {
           tenant_plan plan{tenants[i].id, {}, {}};
           try {
@@ -192,7 +192,7 @@ class TenantMigrator {
     runner tenant_runner(connections_, reporter_, options_);
     std::vector<std::optional<tenant_state>> batched(tenants.size());
     detail::read_histories_in_batches<IsolationStrategy>(
-        connections_, tenants, options_.master_location,
+        connections_, tenants, options_.master_location, options_.history_readers,
         [&](std::size_t i, const std::vector<applied_migration>& history) {
           batched[i] = runner::state_from(tenants[i], set, history);
         });

@@ -4642,12 +4642,21 @@ static_assert(ExecutionPolicy<RolloutExecution>);
 //
 // Histories are handed over a batch at a time and dropped after it, so a
 // run's memory does not grow with its tenants' histories.
+//
+// Up to `readers` connections to a server read its batches at once: the
+// first through the caller's policy, the others through for_worker() policies
+// in threads of their own. One session reading 10,000 schemas' tables keeps a
+// server core busy (each table is opened and its catalog rows cached anew).
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
+#include <deque>
 #include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -4656,10 +4665,10 @@ namespace tenant_migrator::detail {
 
 // Calls on_history(i, history) for each tenants[i] whose history could be
 // read in a batch (std::vector<applied_migration>&, the callee's to keep or
-// to leave); the others are not named.
+// to leave), one call at a time; the others are not named.
 template <class Isolation, class Connections, class OnHistory>
 void read_histories_in_batches(Connections& connections, const std::vector<tenant>& tenants,
-                               std::string_view master_location, OnHistory&& on_history) {
+                               std::string_view master_location, std::size_t readers, OnHistory&& on_history) {
   using adapter_type = typename Connections::adapter_type;
   if constexpr (BatchHistoryReader<Isolation, adapter_type>) {
     // Tenants of one kind on one server, read over a connection to the first one's target.
@@ -4682,25 +4691,45 @@ void read_histories_in_batches(Connections& connections, const std::vector<tenan
         // Reported by the normal path.
       }
     }
+    constexpr std::size_t batch = adapter_type::history_batch_size > 0 ? adapter_type::history_batch_size : 1;
     for (const auto& entry : by_server) {
       const std::vector<const tenant*>& group = entry.second.tenants;  // a plain name: clang 14 lambdas may capture it
       if (group.size() < 2) continue;  // one tenant: the normal path costs the same
-      try {
-        connections.with_connection(entry.second.target, [&](auto& connection) {
-          constexpr std::size_t batch = adapter_type::history_batch_size > 0 ? adapter_type::history_batch_size : 1;
-          for (std::size_t first = 0; first < group.size(); first += batch) {
-            const std::vector<const tenant*> part(
-                group.begin() + static_cast<std::ptrdiff_t>(first),
-                group.begin() + static_cast<std::ptrdiff_t>(std::min(first + batch, group.size())));
-            auto by_id = Isolation::read_histories(connections.adapter(), connection, part, batch);
-            for (const tenant* t : part)
-              if (auto it = by_id.find(t->id); it != by_id.end())
-                on_history(static_cast<std::size_t>(t - tenants.data()), it->second);
-          }
-        });
-      } catch (const std::exception&) {
-        // Best effort, see above.
+      const std::size_t batches = (group.size() + batch - 1) / batch;
+      std::atomic<std::size_t> next_batch{0};
+      std::mutex handing_over;  // on_history: one call at a time
+      // Reads the batches no other reader has taken. Best effort, see above:
+      // a reader that fails stops, and the tenants of its batch take the
+      // normal path.
+      auto read_batches = [&](Connections& policy) noexcept {
+        try {
+          if (next_batch.load() >= batches) return;  // all taken: no connection needed
+          policy.with_connection(entry.second.target, [&](auto& connection) {
+            for (std::size_t b = next_batch++; b < batches; b = next_batch++) {
+              const auto first = group.begin() + static_cast<std::ptrdiff_t>(b * batch);
+              const auto size = static_cast<std::ptrdiff_t>(std::min(batch, group.size() - b * batch));
+              const std::vector<const tenant*> part(first, first + size);
+              auto by_id = Isolation::read_histories(connections.adapter(), connection, part, batch);
+              std::lock_guard lock(handing_over);
+              for (const tenant* t : part)
+                if (auto it = by_id.find(t->id); it != by_id.end())
+                  on_history(static_cast<std::size_t>(t - tenants.data()), it->second);
+            }
+          });
+        } catch (...) {
+        }
+      };
+      std::deque<Connections> other_policies;
+      std::vector<std::jthread> other_readers;  // joined before other_policies go
+      if constexpr (requires { { connections.for_worker() } -> std::convertible_to<Connections>; }) {
+        try {
+          for (std::size_t r = 1; r < std::min(readers, batches); ++r)
+            other_readers.emplace_back(read_batches, std::ref(other_policies.emplace_back(connections.for_worker())));
+        } catch (const std::exception&) {
+          // Fewer readers: the ones started share the batches.
+        }
       }
+      read_batches(connections);
     }
   }
 }
@@ -4711,6 +4740,7 @@ void read_histories_in_batches(Connections& connections, const std::vector<tenan
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -4745,6 +4775,11 @@ struct migrator_options {
   // adapter with capability::transactional_ddl; a tenant whose pending
   // migrations include a `-- transaction: off` one fails before anything runs.
   bool atomic = false;
+  // How many connections to one server read the fast path's history batches
+  // at once (fast_path.hpp; a ConnectionPolicy with for_worker() lends the
+  // others, and counts them against its cap). Two: at 10,000 schemas one
+  // session keeps a server core busy, and the read is most of a run.
+  std::size_t history_readers = 2;
 };
 
 }  // namespace tenant_migrator
@@ -5572,7 +5607,7 @@ class TenantMigrator {
     reporter_.on(run_started{tenants.size(), set.size()});
     std::vector<char> up_to_date(tenants.size(), 0);  // by the fast path's batched reads
     detail::read_histories_in_batches<IsolationStrategy>(
-        connections_, tenants, options_.master_location,
+        connections_, tenants, options_.master_location, options_.history_readers,
         [&](std::size_t i, const std::vector<applied_migration>& history) {
           up_to_date[i] = is_up_to_date(set, history, target) ? 1 : 0;
         });
@@ -5632,7 +5667,7 @@ class TenantMigrator {
     runner tenant_runner(connections_, reporter_, options_);
     std::vector<std::optional<tenant_plan>> batched(tenants.size());
     detail::read_histories_in_batches<IsolationStrategy>(
-        connections_, tenants, options_.master_location,
+        connections_, tenants, options_.master_location, options_.history_readers,
         [&](std::size_t i, const std::vector<applied_migration>& history) {
           tenant_plan plan{tenants[i].id, {}, {}};
           try {
@@ -5660,7 +5695,7 @@ class TenantMigrator {
     runner tenant_runner(connections_, reporter_, options_);
     std::vector<std::optional<tenant_state>> batched(tenants.size());
     detail::read_histories_in_batches<IsolationStrategy>(
-        connections_, tenants, options_.master_location,
+        connections_, tenants, options_.master_location, options_.history_readers,
         [&](std::size_t i, const std::vector<applied_migration>& history) {
           batched[i] = runner::state_from(tenants[i], set, history);
         });

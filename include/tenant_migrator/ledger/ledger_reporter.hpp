@@ -6,9 +6,10 @@
 // A failed, skipped or interrupted tenant is written at once. Migrated and
 // up-to-date tenants are written in batches, because a ledger row is a
 // commit on the master (a disk flush), which costs as much as a fast
-// tenant's whole migration: a batch is written once it holds 500, when a
-// tenant finishes or a migration starts a second or more after the batch's
-// first, just before any other tenant's result, and with the run's end. While
+// tenant's whole migration: a batch is written once it holds 10,000
+// (RunLedger::results_per_write), when a tenant finishes or a migration
+// starts a second or more after the batch's first, just before any other
+// tenant's result, and with the run's end. While
 // the run's migrations are slow (one took a second or more), a batch is also
 // written whenever a migration starts, so that no result waits behind a long
 // one. A run killed midway may leave its last batch pending in the ledger;
@@ -52,7 +53,7 @@ class LedgerReporter : public NullReporter {
     if (outcome == tenant_outcome::up_to_date || outcome == tenant_outcome::migrated) {
       if (batch_.empty()) first_batched_ = std::chrono::steady_clock::now();
       batch_.push_back(e.result);
-      if (batch_.size() >= max_batched || batch_is_old()) flush();
+      if (batch_.size() >= RunLedger<C>::results_per_write || batch_is_old()) flush();
       return;
     }
     flush();
@@ -70,8 +71,6 @@ class LedgerReporter : public NullReporter {
   }
 
  private:
-  static constexpr std::size_t max_batched = 500;
-
   bool batch_is_old() const {
     return !batch_.empty() && std::chrono::steady_clock::now() - first_batched_ >= max_delay_;
   }

@@ -16,7 +16,7 @@
 //     state TEXT NOT NULL,           -- 'pending' | 'claimed' (SQLite queue) | 'done'
 //     outcome TEXT, applied INTEGER, error TEXT, duration_ms BIGINT,
 //     worker TEXT,                   -- host:pid of the process that did it
-//     finished_at TEXT, PRIMARY KEY (run_id, tenant_id))
+//     finished_at TEXT, PRIMARY KEY (run_id, tenant_id))  -- PostgreSQL: WITH (fillfactor = 40)
 //
 // Generic over the master's connection; it needs nothing but SQL every
 // backend speaks. Not in tenant_migrator.hpp: a library user opts in.
@@ -116,6 +116,13 @@ class RunLedger {
 
   C& connection() noexcept { return connection_; }
 
+  // How many results LedgerReporter gathers before writing them. A run's
+  // up-to-date tenants come in a burst (the fast path reads them all before
+  // the first migration): at 10,000, twenty upserts of 500 took PostgreSQL
+  // 110 ms, one of 10,000 took 55 ms (the server's log); and each write is
+  // a commit.
+  static constexpr std::size_t results_per_write = 10000;
+
   // Creates both tables if missing (every migrating run calls it).
   void ensure_tables() {
     create_table(runs(),
@@ -126,7 +133,13 @@ class RunLedger {
                  " (run_id VARCHAR(255) NOT NULL, tenant_id VARCHAR(255) NOT NULL,"
                  " position INTEGER NOT NULL, state TEXT NOT NULL, outcome TEXT, applied INTEGER,"
                  " error TEXT, duration_ms BIGINT, worker TEXT, finished_at TEXT,"
-                 " PRIMARY KEY (run_id, tenant_id))");
+                 " PRIMARY KEY (run_id, tenant_id))" +
+                     // PostgreSQL: room on each page for its rows' results,
+                     // so that marking a row done (a new row version) stays
+                     // on its page and leaves the primary key alone (a HOT
+                     // update). Upserting 10,000 results took 48 ms instead
+                     // of 75 in a test by hand.
+                     std::string(writes_ == batch_write::insert_on_conflict ? " WITH (fillfactor = 40)" : ""));
   }
 
   // Records the run and its tenants (pending, in order) in one transaction.
@@ -173,17 +186,18 @@ class RunLedger {
   }
 
   // Many tenants' results in as few statements as can carry them: one per
-  // distinct (outcome, applied, error, duration), the tenants listed in it.
-  // For the thousands of up-to-date tenants of a run, whose rows differ only
-  // in their id. Every row gets the same finished_at. Results that take more
-  // than one statement are written in a transaction of their own, so not
-  // inside one of the caller's (record_tenant's single result may be).
+  // distinct (outcome, applied, error, duration), the tenants listed in it
+  // (update_in_list: 500 a statement). For the thousands of up-to-date
+  // tenants of a run, whose rows differ only in their id. Every row gets the
+  // same finished_at. Results that take more than one statement are written
+  // in a transaction of their own, so not inside one of the caller's
+  // (record_tenant's single result may be).
   void record_tenants(const std::string& run_id, const std::vector<tenant_result>& results, const std::string& worker) {
     const auto groups = groups_of(results);
     auto write_all = [&] { write_groups(run_id, groups, worker); };
     // Several statements commit once (a batch's durations differ, so it is
     // a few statements; each commit is a disk flush).
-    if (groups.size() > 1)
+    if (groups.size() > 1 || (writes_ == batch_write::update_in_list && results.size() > ids_per_update))
       detail::run_in_transaction(connection_, write_all);
     else
       write_all();
@@ -267,10 +281,27 @@ class RunLedger {
     return groups;
   }
 
-  // A statement per group, every row with the same finished_at.
+  // update_in_list: tenants per UPDATE, a parameter each (SQLite before 3.32
+  // allows 999 parameters a statement).
+  static constexpr std::size_t ids_per_update = 500;
+
+  // A statement per group (update_in_list: per 500 of a group's tenants),
+  // every row with the same finished_at.
   void write_groups(const std::string& run_id, const result_groups& groups, const std::string& worker) {
     const std::string finished_at = detail::iso8601_now();
-    for (const auto& [values, group] : groups) write_group(run_id, values, group, worker, finished_at);
+    for (const auto& [values, group] : groups) {
+      if (writes_ == batch_write::insert_on_conflict || group.size() <= ids_per_update) {
+        write_group(run_id, values, group, worker, finished_at);
+        continue;
+      }
+      for (std::size_t first = 0; first < group.size(); first += ids_per_update) {
+        const auto from = group.begin() + static_cast<std::ptrdiff_t>(first);
+        write_group(run_id, values,
+                    std::vector<const tenant_result*>(
+                        from, from + static_cast<std::ptrdiff_t>(std::min(ids_per_update, group.size() - first))),
+                    worker, finished_at);
+      }
+    }
   }
 
   // One statement: the tenants of `group` done with `values` (outcome, applied, error, duration).

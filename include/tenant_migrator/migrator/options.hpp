@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -38,6 +39,11 @@ struct migrator_options {
   // adapter with capability::transactional_ddl; a tenant whose pending
   // migrations include a `-- transaction: off` one fails before anything runs.
   bool atomic = false;
+  // How many connections to one server read the fast path's history batches
+  // at once (fast_path.hpp; a ConnectionPolicy with for_worker() lends the
+  // others, and counts them against its cap). Two: at 10,000 schemas one
+  // session keeps a server core busy, and the read is most of a run.
+  std::size_t history_readers = 2;
 };
 
 }  // namespace tenant_migrator
