@@ -46,9 +46,11 @@ inline mysql_ptr open_session(const mariadb_location& where, std::string_view sh
   if (!m) throw database_error("cannot connect to '" + std::string(shown) + "': out of memory");
   unsigned timeout = 10;
   unsigned no_local_infile = 0;
-  mysql_optionsv(m.get(), MYSQL_SET_CHARSET_NAME, "utf8mb4");
-  mysql_optionsv(m.get(), MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-  mysql_optionsv(m.get(), MYSQL_OPT_LOCAL_INFILE, &no_local_infile);  // no LOAD DATA LOCAL from a migration
+  // mysql_options, not the variadic mysql_optionsv: a program may forward
+  // these calls to a libmariadb it loads itself (manage does).
+  mysql_options(m.get(), MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  mysql_options(m.get(), MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+  mysql_options(m.get(), MYSQL_OPT_LOCAL_INFILE, &no_local_infile);  // no LOAD DATA LOCAL from a migration
   auto c_or_null = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
   if (!mysql_real_connect(m.get(), c_or_null(where.host), c_or_null(where.user),
                           where.has_password ? where.password.c_str() : nullptr, c_or_null(where.database),

@@ -1,25 +1,11 @@
-// manage loads libpq when a command first calls it, not when it starts.
-//
-// libpq brings TLS, Kerberos, LDAP and SASL libraries with it: linked in,
-// they took manage's start from about 10 ms to 20 ms on every command,
-// SQLite runs included (docs/benchmarks.md). So manage is not linked with
-// libpq: this file defines each libpq function the PostgreSQL adapter calls,
-// and each one calls its namesake in libpq.so.5, opened with dlopen on the
-// first call. The compiler checks every definition against libpq-fe.h.
-//
-// All functions are looked up at once, when the library is opened: PQcancel
-// runs in a signal handler (interrupt.hpp), where dlsym must not, and by
-// then a connection has opened the library.
-#include <dlfcn.h>
+// libpq, opened on first use (lazy/library.hpp says why).
 #include <libpq-fe.h>
 
-#include <string>
-
-#include <tenant_migrator/errors.hpp>
+#include "library.hpp"
 
 namespace {
 
-// The libpq functions the adapter calls (include/tenant_migrator/adapters/postgresql/).
+// The libpq functions the PostgreSQL adapter calls (include/tenant_migrator/adapters/postgresql/).
 #define MANAGE_LIBPQ_FUNCTIONS(X)                                                                                    \
   X(PQconnectdbParams) X(PQfinish) X(PQstatus) X(PQtransactionStatus) X(PQparameterStatus) X(PQerrorMessage)       \
   X(PQsetNoticeProcessor) X(PQexec) X(PQexecParams) X(PQsendQuery) X(PQgetResult) X(PQgetCopyData) X(PQputCopyEnd) \
@@ -28,23 +14,16 @@ namespace {
   X(PQconninfoParse) X(PQconninfoFree)
 
 struct libpq_functions {
-#define MANAGE_LIBPQ_MEMBER(name) decltype(&::name) name = nullptr;
-  MANAGE_LIBPQ_FUNCTIONS(MANAGE_LIBPQ_MEMBER)
-#undef MANAGE_LIBPQ_MEMBER
+  MANAGE_LIBPQ_FUNCTIONS(MANAGE_LAZY_MEMBER)
 };
 
 const libpq_functions& libpq() {
   // A failed load throws; the next call tries again.
   static const libpq_functions loaded = [] {
-    void* library = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
-    if (library == nullptr)
-      throw tenant_migrator::error(std::string("PostgreSQL needs libpq.so.5 (Debian: libpq5): ") + dlerror());
+    const char* soname = "libpq.so.5";
+    void* library = manage::lazy::open(soname, "PostgreSQL", "libpq5");
     libpq_functions f;
-#define MANAGE_LIBPQ_RESOLVE(name)                                                                    \
-  f.name = reinterpret_cast<decltype(&::name)>(dlsym(library, #name));                                \
-  if (f.name == nullptr) throw tenant_migrator::error("libpq.so.5 has no " #name ": libpq 15 or later is needed");
-    MANAGE_LIBPQ_FUNCTIONS(MANAGE_LIBPQ_RESOLVE)
-#undef MANAGE_LIBPQ_RESOLVE
+    MANAGE_LIBPQ_FUNCTIONS(MANAGE_LAZY_LOOKUP)
     return f;
   }();
   return loaded;
