@@ -2,7 +2,7 @@
 // lazy/libmariadb.cpp).
 //
 // libpq and libmariadb bring TLS, Kerberos, LDAP and SASL libraries with
-// them: linked in, they took manage's start from 7 ms to 21 ms on every
+// them: linked in, they took manage's start from 10 ms to 27 ms on every
 // command, SQLite runs included (docs/benchmarks.md). So manage defines each
 // client function its adapters call, and each calls its namesake in the
 // library, opened with dlopen on the first call. The compiler checks every
