@@ -1,11 +1,10 @@
 // The up-to-date fast path: before a run, the histories of the tenants the
 // IsolationStrategy can read in batches (BatchHistoryReader: schema tenants on
-// PostgreSQL, database tenants on MariaDB) are read with one connection per
-// server and isolation kind, `history_batch_size` tenants per statement. A
-// tenant found up to date is reported without connecting to it; every other
-// tenant takes the normal path (connect, lock, re-read, apply), which also
-// reports any real problem. Best effort: when a batch read fails, its tenants
-// take the normal path.
+// PostgreSQL, database tenants on MariaDB) are read per server and isolation
+// kind, `history_batch_size` tenants per statement. A tenant found up to date
+// is reported without connecting to it; every other tenant takes the normal
+// path (connect, lock, re-read, apply), which also reports any real problem.
+// Best effort: when a batch read fails, its tenants take the normal path.
 //
 // Histories are handed over a batch at a time and dropped after it, so a
 // run's memory does not grow with its tenants' histories.
